@@ -1,0 +1,1 @@
+"""Kiosque: identity and access portal for a regional e-health platform."""

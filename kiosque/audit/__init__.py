@@ -1,0 +1,1 @@
+"""The append-only audit log. Other apps call `kiosque.audit.services.record(...)`."""

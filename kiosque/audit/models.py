@@ -1,0 +1,103 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    LOGIN_SUCCEEDED = "login.succeeded", _("Connexion réussie")
+    LOGIN_FAILED = "login.failed", _("Échec de connexion")
+    LOGOUT = "logout", _("Déconnexion")
+    ACCOUNT_LOCKED = "account.locked", _("Compte verrouillé")
+    ACCOUNT_UNLOCKED = "account.unlocked", _("Compte déverrouillé")
+    ACCOUNT_CREATED = "account.created", _("Compte créé")
+    ACCOUNT_DEACTIVATED = "account.deactivated", _("Compte désactivé")
+    ACCOUNT_REACTIVATED = "account.reactivated", _("Compte réactivé")
+    PASSWORD_CHANGED = "password.changed", _("Mot de passe modifié")
+    PASSWORD_RESET_REQUESTED = "password.reset_requested", _("Réinitialisation demandée")
+    PASSWORD_RESET_DONE = "password.reset_done", _("Mot de passe réinitialisé")
+    MFA_CODE_SENT = "mfa.code_sent", _("Code envoyé par mail")
+    MFA_VERIFIED = "mfa.verified", _("Second facteur vérifié")
+    MFA_FAILED = "mfa.failed", _("Second facteur refusé")
+    MFA_DEVICE_ADDED = "mfa.device_added", _("Second facteur ajouté")
+    MFA_DEVICE_REMOVED = "mfa.device_removed", _("Second facteur supprimé")
+    MFA_RESET = "mfa.reset", _("Seconds facteurs réinitialisés")
+    REGISTRATION_SUBMITTED = "registration.submitted", _("Demande d'inscription envoyée")
+    REGISTRATION_APPROVED = "registration.approved", _("Inscription validée")
+    REGISTRATION_REJECTED = "registration.rejected", _("Inscription refusée")
+    REGISTRATION_INFO_REQUESTED = "registration.info_requested", _("Complément demandé")
+    ACCESS_REQUESTED = "access.requested", _("Demande d'accès envoyée")
+    ACCESS_GRANTED = "access.granted", _("Accès accordé")
+    ACCESS_REFUSED = "access.refused", _("Accès refusé")
+    ACCESS_REVOKED = "access.revoked", _("Accès révoqué")
+    ROLES_CHANGED = "access.roles_changed", _("Rôles modifiés")
+    TOKEN_ISSUED = "oidc.token_issued", _("Jeton émis")
+    TOKEN_REVOKED = "oidc.token_revoked", _("Jeton révoqué")
+    MAIL_DELIVERY_FAILED = "mail.delivery_failed", _("Échec d'envoi de courriel")
+    RATE_LIMITED = "security.rate_limited", _("Limite de fréquence atteinte")
+    PERMISSION_DENIED = "security.permission_denied", _("Accès refusé")
+    ADMIN_CHANGE = "admin.change", _("Modification dans l'administration")
+
+
+class AuditOutcome(models.TextChoices):
+    SUCCESS = "success", _("Succès")
+    FAILURE = "failure", _("Échec")
+    DENIED = "denied", _("Refusé")
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit events cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    action = models.CharField(_("action"), max_length=64, choices=AuditAction.choices)
+    outcome = models.CharField(
+        _("résultat"), max_length=16, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS
+    )
+    created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_repr = models.CharField(_("auteur (à la date)"), max_length=200, blank=True)
+    target_type = models.CharField(_("type de cible"), max_length=64, blank=True)
+    target_id = models.CharField(_("cible"), max_length=64, blank=True)
+    target_repr = models.CharField(_("cible (à la date)"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    user_agent = models.CharField(_("navigateur"), max_length=300, blank=True)
+    context = models.JSONField(_("contexte"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("événement d'audit")
+        verbose_name_plural = _("journal d'audit")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["actor", "-created_at"]),
+            models.Index(fields=["target_type", "target_id", "-created_at"]),
+            models.Index(fields=["action", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Audit events cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit events cannot be deleted.")

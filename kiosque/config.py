@@ -1,0 +1,75 @@
+"""Reading the configuration contract (DESIGN.md) from the environment.
+
+Kept apart from settings.py so that the rules (generated dev secrets, what production
+refuses) are plain functions the tests can call with any environment.
+"""
+
+import secrets
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+
+ENVIRONMENTS = ("dev", "formation", "production")
+INSECURE_SECRET_PREFIXES = ("django-insecure", "changeme", "dev-")
+
+
+def kiosque_env(value: str) -> str:
+    if value not in ENVIRONMENTS:
+        raise ImproperlyConfigured(
+            f"KIOSQUE_ENV={value!r} is not valid: choose one of {', '.join(ENVIRONMENTS)}."
+        )
+    return value
+
+
+def generated_secret(data_dir: Path, name: str, factory) -> str:
+    """A secret kept in the data dir so it survives restarts of a dev or training instance."""
+    path = data_dir / name
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = factory()
+    path.write_text(value + "\n")
+    path.chmod(0o600)
+    return value
+
+
+def new_secret_key() -> str:
+    return secrets.token_urlsafe(50)
+
+
+def new_field_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+def production_problems(env: dict) -> list[str]:
+    """Every reason a production start must be refused, each naming its variable."""
+    problems = []
+    secret = env.get("SECRET_KEY", "")
+    if not secret:
+        problems.append("SECRET_KEY must be set in production.")
+    elif len(secret) < 50 or secret.startswith(INSECURE_SECRET_PREFIXES):
+        problems.append("SECRET_KEY is too weak for production: use 50 random characters or more.")
+    if not env.get("ALLOWED_HOSTS"):
+        problems.append("ALLOWED_HOSTS must list the public host names in production.")
+    if not env.get("EMAIL_URL"):
+        problems.append("EMAIL_URL must point to the SMTP relay in production.")
+    if not env.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        problems.append("DATABASE_URL must be a PostgreSQL URL in production.")
+    if not env.get("KIOSQUE_FIELD_KEYS"):
+        problems.append("KIOSQUE_FIELD_KEYS must be set in production (keys for secrets at rest).")
+    if not env.get("KIOSQUE_BASE_URL", "").startswith("https://"):
+        problems.append("KIOSQUE_BASE_URL must be an https:// URL in production.")
+    if env.get("DEBUG", "").lower() in ("1", "true", "yes", "on"):
+        problems.append("DEBUG must be off in production.")
+    if env.get("KIOSQUE_CAPTCHA_TEST_MODE", "").lower() in ("1", "true", "yes", "on"):
+        problems.append("KIOSQUE_CAPTCHA_TEST_MODE must not be set in production.")
+    return problems
+
+
+def refuse_insecure_production(env: dict) -> None:
+    problems = production_problems(env)
+    if problems:
+        raise ImproperlyConfigured(
+            "KIOSQUE_ENV=production refuses to start:\n- " + "\n- ".join(problems)
+        )

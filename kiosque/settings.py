@@ -1,0 +1,191 @@
+"""Django settings, read entirely from the environment (see docs/configuration.md)."""
+
+import os
+from pathlib import Path
+
+import environ
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+from kiosque import config
+
+BASE_DIR = Path(__file__).resolve().parent
+env = environ.Env()
+
+KIOSQUE_ENV = config.kiosque_env(env.str("KIOSQUE_ENV", "dev"))
+if KIOSQUE_ENV == "production":
+    config.refuse_insecure_production(os.environ)
+
+DATA_DIR = Path(env.str("KIOSQUE_DATA_DIR", "./var")).resolve()
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", "") or config.generated_secret(
+    DATA_DIR, "secret_key", config.new_secret_key
+)
+KIOSQUE_FIELD_KEYS = env.list("KIOSQUE_FIELD_KEYS", default=[]) or [
+    config.generated_secret(DATA_DIR, "field_key", config.new_field_key)
+]
+KIOSQUE_BASE_URL = env.str("KIOSQUE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+KIOSQUE_PLATFORM_NAME = env.str("KIOSQUE_PLATFORM_NAME", "Kiosque")
+KIOSQUE_ADMIN_PATH = env.str("KIOSQUE_ADMIN_PATH", "gestion/admin/").strip("/") + "/"
+KIOSQUE_CAPTCHA_TEST_MODE = env.bool("KIOSQUE_CAPTCHA_TEST_MODE", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[KIOSQUE_BASE_URL])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "captcha",
+    "kiosque.core",
+    "kiosque.accounts",
+    "kiosque.audit",
+    "kiosque.mail",
+    "kiosque.directory",
+    "kiosque.registration",
+    "kiosque.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kiosque.core.middleware.DatabaseUnavailableMiddleware",
+]
+
+ROOT_URLCONF = "kiosque.urls"
+WSGI_APPLICATION = "kiosque.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "kiosque.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db_url(
+        "DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'kiosque.sqlite3'}"
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("KIOSQUE_DB_CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "kiosque",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "kiosque.accounts.hashers.KiosqueArgon2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+KIOSQUE_ARGON2_MEMORY_KIB = env.int("KIOSQUE_ARGON2_MEMORY_KIB", 19 * 1024)
+KIOSQUE_ARGON2_TIME_COST = env.int("KIOSQUE_ARGON2_TIME_COST", 2)
+KIOSQUE_ARGON2_PARALLELISM = env.int("KIOSQUE_ARGON2_PARALLELISM", 1)
+
+if "EMAIL_URL" in os.environ and os.environ["EMAIL_URL"]:
+    vars().update(env.email_url("EMAIL_URL"))
+    EMAIL_TIMEOUT = env.int("KIOSQUE_EMAIL_TIMEOUT", 15)
+else:
+    EMAIL_BACKEND = "kiosque.mail.backends.DevMailboxBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "ne-pas-repondre@kiosque.localhost")
+KIOSQUE_DEV_MAILBOX = KIOSQUE_ENV in ("dev", "formation")
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+
+LOGIN_URL = "/connexion/"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "kiosque_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_COOKIES = env.bool("KIOSQUE_SECURE_COOKIES", default=KIOSQUE_ENV != "dev")
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "kiosque.core.views.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if KIOSQUE_ENV != "dev":
+    SECURE_HSTS_SECONDS = env.int("KIOSQUE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+
+CAPTCHA_TEST_MODE = KIOSQUE_CAPTCHA_TEST_MODE
+CAPTCHA_LENGTH = 6
+CAPTCHA_FONT_SIZE = 32
+
+KIOSQUE_MAIL_POLL_SECONDS = env.float("KIOSQUE_MAIL_POLL_SECONDS", 1.0)
+KIOSQUE_MAIL_BATCH_SIZE = env.int("KIOSQUE_MAIL_BATCH_SIZE", 50)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("KIOSQUE_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = f"{settings.KIOSQUE_PLATFORM_NAME} — gestion"
+admin.site.site_title = settings.KIOSQUE_PLATFORM_NAME
+admin.site.index_title = "Administration"
+
+urlpatterns = [
+    path("", include("kiosque.core.urls")),
+    path("", include("kiosque.accounts.urls")),
+    path("inscription/", include("kiosque.registration.urls")),
+    path("annuaire/", include("kiosque.directory.urls")),
+    path("applications/", include("kiosque.portal.urls")),
+    path("dev/", include("kiosque.mail.urls")),
+    path("captcha/", include("captcha.urls")),
+    path(settings.KIOSQUE_ADMIN_PATH, admin.site.urls),
+]
+
+handler403 = "kiosque.core.views.forbidden"
+handler404 = "kiosque.core.views.not_found"
+handler500 = "kiosque.core.views.server_error"
