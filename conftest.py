@@ -4,6 +4,8 @@ import os
 
 import pytest
 
+pytest_plugins = ["kiosque.testing.smtp"]
+
 
 def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

@@ -67,7 +67,8 @@ class AuditEvent(models.Model):
         verbose_name=_("auteur"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # The event keeps the id and a snapshot even if the user row is ever deleted.
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )

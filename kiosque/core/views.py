@@ -31,9 +31,7 @@ def readyz(request):
 
 
 def error_page(request, status, title, message):
-    return render(
-        request, "core/error.html", {"title": title, "message": message}, status=status
-    )
+    return render(request, "core/error.html", {"title": title, "message": message}, status=status)
 
 
 def csrf_failure(request, reason=""):
@@ -55,9 +53,7 @@ def not_found(request, exception=None):
 
 
 def forbidden(request, exception=None):
-    return error_page(
-        request, 403, _("Accès refusé"), _("Vous n'avez pas accès à cette page.")
-    )
+    return error_page(request, 403, _("Accès refusé"), _("Vous n'avez pas accès à cette page."))
 
 
 def server_error(request):

@@ -1,5 +1,8 @@
-"""On PostgreSQL the database itself refuses UPDATE and DELETE on audit events,
-so not even raw SQL from the application can rewrite history."""
+"""The database itself refuses to rewrite audit events, so not even raw SQL can.
+
+PostgreSQL refuses UPDATE and DELETE (TRUNCATE stays possible for the test suite's
+flush and for an operator's deliberate purge). SQLite refuses UPDATE; its DELETE guard
+is the ORM's, because Django flushes SQLite test databases with DELETE."""
 
 from django.db import migrations
 
@@ -19,14 +22,27 @@ DROP FUNCTION IF EXISTS kiosque_audit_append_only();
 """
 
 
+SQLITE_CREATE = """
+CREATE TRIGGER audit_auditevent_no_update BEFORE UPDATE ON audit_auditevent
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+"""
+SQLITE_DROP = "DROP TRIGGER IF EXISTS audit_auditevent_no_update;"
+
+
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(CREATE)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_CREATE)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(DROP)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_DROP)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,321 @@
+"""Outbox delivery: claim due messages with a lease, send them, mark them sent.
+
+Guarantees
+----------
+* Two workers never send the same row at the same time. A batch is claimed in one short
+  transaction: on PostgreSQL the candidate rows are locked with
+  ``SELECT ... FOR UPDATE SKIP LOCKED`` (a second worker skips them instead of waiting), then
+  flipped to ``sending`` with a fresh lease token and ``lease_until``. Where SKIP LOCKED is not
+  supported (SQLite), the claim is a single conditional
+  ``UPDATE ... SET status='sending', lease_token=T WHERE id IN (...) AND <still due>`` which
+  SQLite executes atomically under its write lock: a row another worker claimed first is no
+  longer due, so it is not claimed twice. Each worker then reads back only the rows carrying
+  its own token.
+* A message is never lost: it stays in the table until it is ``sent`` or ``failed``; a transient
+  error (server down, 4xx) puts it back to ``pending`` with an exponential backoff.
+* At-least-once boundary: a worker that dies (SIGKILL, power loss) between the SMTP
+  ``DATA`` acknowledgement and the ``UPDATE ... status='sent'`` leaves the row ``sending``; once
+  its lease expires another worker sends it again. At most the message(s) in flight at the
+  crash can be duplicated, and they carry the same ``Message-ID`` header (fixed at enqueue time)
+  so receivers can de-duplicate. A clean stop (SIGTERM/SIGINT) finishes the message in flight and
+  hands the rest of the batch back (``pending``) for immediate pick-up: nothing is sent twice.
+
+Nothing here logs message bodies; logs carry row ids, Message-IDs and SMTP error texts only.
+"""
+
+import logging
+import random
+import smtplib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from kiosque.mail.models import PURGED_BODY, OutboxMessage
+
+logger = logging.getLogger("kiosque.mail")
+
+Status = OutboxMessage.Status
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def lease_duration() -> timedelta:
+    return timedelta(seconds=_setting("KIOSQUE_MAIL_LEASE_SECONDS", 300))
+
+
+def max_attempts() -> int:
+    return _setting("KIOSQUE_MAIL_MAX_ATTEMPTS", 30)
+
+
+def backoff_delay(attempts: int) -> timedelta:
+    """Delay before retry number `attempts` + 1: 30 s doubling, capped at 1 h, ±25 % jitter."""
+    base = _setting("KIOSQUE_MAIL_RETRY_BASE_SECONDS", 30)
+    cap = _setting("KIOSQUE_MAIL_RETRY_MAX_SECONDS", 3600)
+    delay = min(cap, base * 2 ** max(0, min(attempts - 1, 30)))
+    jittered = delay * random.uniform(0.75, 1.25)
+    return timedelta(seconds=min(cap, jittered))
+
+
+@dataclass
+class PassResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    released: int = 0
+
+    def add(self, other: "PassResult") -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+        self.released += other.released
+
+
+# --- claiming -------------------------------------------------------------------------------
+
+
+def _due(now: datetime) -> Q:
+    pending_due = Q(status=Status.PENDING, next_attempt_at__lte=now)
+    lease_expired = Q(status=Status.SENDING, lease_until__lt=now)
+    return pending_due | lease_expired
+
+
+def candidate_ids(now: datetime, limit: int) -> list[int]:
+    """Ids of due messages (pending and due, or sending with an expired lease), oldest first."""
+    due = OutboxMessage.objects.filter(_due(now)).order_by("next_attempt_at", "id")
+    return list(due.values_list("id", flat=True)[:limit])
+
+
+def claim_ids(ids: list[int], now: datetime, token: str) -> int:
+    """Atomically take the still-due rows among `ids`; returns how many this token now holds."""
+    if not ids:
+        return 0
+    return (
+        OutboxMessage.objects.filter(id__in=ids)
+        .filter(_due(now))
+        .update(
+            status=Status.SENDING,
+            lease_token=token,
+            lease_until=now + lease_duration(),
+            attempts=F("attempts") + 1,
+        )
+    )
+
+
+def claim_batch(limit: int, now: datetime | None = None) -> tuple[str, list[OutboxMessage]]:
+    """Claim up to `limit` due messages for this worker; returns (lease token, messages)."""
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            due = OutboxMessage.objects.filter(_due(now)).order_by("next_attempt_at", "id")
+            locked = due.select_for_update(skip_locked=True).values_list("id", flat=True)
+            ids = list(locked[:limit])
+            claim_ids(ids, now, token)
+    else:
+        ids = candidate_ids(now, limit)
+        claim_ids(ids, now, token)
+    if not ids:
+        return token, []
+    claimed = OutboxMessage.objects.filter(id__in=ids, lease_token=token, status=Status.SENDING)
+    return token, list(claimed.order_by("id"))
+
+
+# --- outcomes -------------------------------------------------------------------------------
+
+
+def _owned(message: OutboxMessage, token: str):
+    return OutboxMessage.objects.filter(pk=message.pk, lease_token=token, status=Status.SENDING)
+
+
+def _mark_sent(message: OutboxMessage, token: str) -> None:
+    changes = {
+        "status": Status.SENT,
+        "sent_at": timezone.now(),
+        "lease_until": None,
+        "lease_token": "",
+        "last_error": "",
+    }
+    if message.purge_after_delivery:
+        changes.update(text_body=PURGED_BODY, html_body="", bodies_purged=True)
+    _owned(message, token).update(**changes)
+    logger.debug("mail sent id=%s message_id=%s", message.pk, message.message_id)
+
+
+def _mark_failed(message: OutboxMessage, token: str, error: str) -> None:
+    from kiosque.audit.services import AuditAction, AuditOutcome, record
+
+    _owned(message, token).update(
+        status=Status.FAILED, lease_until=None, lease_token="", last_error=error
+    )
+    logger.error(
+        "mail failed id=%s message_id=%s attempts=%s error=%s",
+        message.pk,
+        message.message_id,
+        message.attempts,
+        error,
+    )
+    record(
+        AuditAction.MAIL_DELIVERY_FAILED,
+        target=message,
+        target_repr=message.message_id,
+        outcome=AuditOutcome.FAILURE,
+        context={
+            "message_id": message.message_id,
+            "template": message.template_name,
+            "attempts": message.attempts,
+            "error": error[:500],
+        },
+    )
+
+
+def _schedule_retry(message: OutboxMessage, token: str, error: str, now: datetime) -> bool:
+    """Back to pending with a backoff; returns False when attempts are exhausted (failed)."""
+    if message.attempts >= max_attempts():
+        _mark_failed(message, token, f"{error} (abandon après {message.attempts} tentatives)")
+        return False
+    next_attempt_at = now + backoff_delay(message.attempts)
+    _owned(message, token).update(
+        status=Status.PENDING,
+        lease_until=None,
+        lease_token="",
+        last_error=error,
+        next_attempt_at=next_attempt_at,
+    )
+    logger.warning(
+        "mail retry id=%s message_id=%s attempts=%s next=%s error=%s",
+        message.pk,
+        message.message_id,
+        message.attempts,
+        next_attempt_at.isoformat(),
+        error,
+    )
+    return True
+
+
+def _release(messages: list[OutboxMessage], token: str) -> int:
+    """Hand claimed-but-unsent messages back (clean stop): not an attempt."""
+    return OutboxMessage.objects.filter(
+        pk__in=[message.pk for message in messages], lease_token=token, status=Status.SENDING
+    ).update(
+        status=Status.PENDING, lease_until=None, lease_token="", attempts=F("attempts") - 1
+    )
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:1000]
+
+
+def is_permanent(exc: Exception) -> bool:
+    """5xx refusals of every recipient or of the message itself, or an unusable address."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return isinstance(exc, ValueError)
+
+
+# --- sending --------------------------------------------------------------------------------
+
+
+def build_email(message: OutboxMessage, backend) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.text_body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=message.to,
+        reply_to=message.reply_to or None,
+        headers={"Message-ID": message.message_id, "Auto-Submitted": "auto-generated"},
+        connection=backend,
+    )
+    if message.html_body:
+        email.attach_alternative(message.html_body, "text/html")
+    return email
+
+
+def _close_quietly(backend) -> None:
+    try:
+        backend.close()
+    except Exception:  # noqa: BLE001 - a broken connection is being thrown away anyway
+        logger.debug("mail backend close failed", exc_info=True)
+
+
+def send_batch(
+    token: str,
+    messages: list[OutboxMessage],
+    should_stop: Callable[[], bool] = lambda: False,
+) -> PassResult:
+    """Send claimed messages over one backend connection, recording each outcome."""
+    result = PassResult()
+    backend = get_connection(fail_silently=False)
+    is_open = False
+    try:
+        for index, message in enumerate(messages):
+            if should_stop():
+                result.released += _release(messages[index:], token)
+                break
+            if not is_open:
+                try:
+                    backend.open()
+                    is_open = True
+                except Exception as exc:  # noqa: BLE001 - server down: retry the rest later
+                    now = timezone.now()
+                    for waiting in messages[index:]:
+                        if _schedule_retry(waiting, token, _describe(exc), now):
+                            result.retried += 1
+                        else:
+                            result.failed += 1
+                    break
+            try:
+                build_email(message, backend).send()
+            except Exception as exc:  # noqa: BLE001 - every outcome is recorded on the row
+                _close_quietly(backend)
+                is_open = False
+                if is_permanent(exc):
+                    _mark_failed(message, token, _describe(exc))
+                    result.failed += 1
+                elif _schedule_retry(message, token, _describe(exc), timezone.now()):
+                    result.retried += 1
+                else:
+                    result.failed += 1
+                continue
+            _mark_sent(message, token)
+            result.sent += 1
+    finally:
+        if is_open:
+            _close_quietly(backend)
+    return result
+
+
+def deliver_due(
+    *,
+    now: datetime | None = None,
+    batch_size: int | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> PassResult:
+    """One delivery pass: claim and send batches until nothing is due (or a stop is asked)."""
+    batch_size = batch_size or _setting("KIOSQUE_MAIL_BATCH_SIZE", 50)
+    total = PassResult()
+    while not should_stop():
+        token, messages = claim_batch(batch_size, now)
+        if not messages:
+            break
+        total.add(send_batch(token, messages, should_stop))
+    if total.sent or total.retried or total.failed:
+        logger.info(
+            "mail pass sent=%s retried=%s failed=%s released=%s",
+            total.sent,
+            total.retried,
+            total.failed,
+            total.released,
+        )
+    return total

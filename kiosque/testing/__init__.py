@@ -1,0 +1,1 @@
+"""Shared pytest fixtures for Kiosque's test suites (registered in the root conftest.py)."""
