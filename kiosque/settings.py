@@ -8,6 +8,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from kiosque import config
+from kiosque.oidc import conf as oidc_conf
 
 BASE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
@@ -42,11 +43,16 @@ INSTALLED_APPS = [
     "captcha",
     "kiosque.core",
     "kiosque.accounts",
+    "kiosque.mfa",
+    "kiosque.professionals",
     "kiosque.audit",
     "kiosque.mail",
     "kiosque.directory",
     "kiosque.registration",
     "kiosque.portal",
+    "kiosque.backoffice",
+    "oauth2_provider",
+    "kiosque.oidc",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kiosque.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kiosque.core.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -93,6 +100,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file, not a shared in-memory database: concurrent transactions (race tests
+    # with threads) then wait on SQLite's lock as in production instead of failing at once.
+    # One file per process: parallel test runs never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test_kiosque_{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("KIOSQUE_DB_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -120,6 +131,31 @@ PASSWORD_HASHERS = [
 KIOSQUE_ARGON2_MEMORY_KIB = env.int("KIOSQUE_ARGON2_MEMORY_KIB", 19 * 1024)
 KIOSQUE_ARGON2_TIME_COST = env.int("KIOSQUE_ARGON2_TIME_COST", 2)
 KIOSQUE_ARGON2_PARALLELISM = env.int("KIOSQUE_ARGON2_PARALLELISM", 1)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "kiosque.accounts.validators.PasswordPolicyValidator"},
+    {"NAME": "kiosque.accounts.validators.PersonalDataValidator"},
+    {"NAME": "kiosque.accounts.validators.FrenchCommonPasswordValidator"},
+    {"NAME": "kiosque.accounts.validators.PasswordHistoryValidator"},
+]
+
+# Sign-in, passwords and sessions (kiosque.accounts; defaults in kiosque/accounts/conf.py)
+KIOSQUE_SECOND_FACTOR_REQUIRED = env.bool("KIOSQUE_SECOND_FACTOR_REQUIRED", default=True)
+KIOSQUE_PASSWORD_MIN_LENGTH = env.int("KIOSQUE_PASSWORD_MIN_LENGTH", 12)
+KIOSQUE_PASSWORD_MIN_LOWER = env.int("KIOSQUE_PASSWORD_MIN_LOWER", 1)
+KIOSQUE_PASSWORD_MIN_UPPER = env.int("KIOSQUE_PASSWORD_MIN_UPPER", 1)
+KIOSQUE_PASSWORD_MIN_DIGITS = env.int("KIOSQUE_PASSWORD_MIN_DIGITS", 1)
+KIOSQUE_PASSWORD_MIN_SPECIAL = env.int("KIOSQUE_PASSWORD_MIN_SPECIAL", 1)
+KIOSQUE_PASSWORD_HISTORY = env.int("KIOSQUE_PASSWORD_HISTORY", 5)
+KIOSQUE_PASSWORD_MAX_AGE_DAYS = env.int("KIOSQUE_PASSWORD_MAX_AGE_DAYS", 122)
+KIOSQUE_PASSWORD_RESET_HOURS = env.int("KIOSQUE_PASSWORD_RESET_HOURS", 24)
+KIOSQUE_LOGIN_DELAY_AFTER = env.int("KIOSQUE_LOGIN_DELAY_AFTER", 5)
+KIOSQUE_LOGIN_DELAY_SECONDS = env.int("KIOSQUE_LOGIN_DELAY_SECONDS", 2)
+KIOSQUE_LOGIN_LOCK_AFTER = env.int("KIOSQUE_LOGIN_LOCK_AFTER", 20)
+KIOSQUE_LOGIN_LOCK_MINUTES = env.int("KIOSQUE_LOGIN_LOCK_MINUTES", 15)
+KIOSQUE_LOGIN_IP_DELAY_AFTER = env.int("KIOSQUE_LOGIN_IP_DELAY_AFTER", 20)
+KIOSQUE_LOGIN_IP_LOCK_AFTER = env.int("KIOSQUE_LOGIN_IP_LOCK_AFTER", 100)
+KIOSQUE_SESSION_IDLE_SECONDS = env.int("KIOSQUE_SESSION_IDLE_SECONDS", 4 * 3600)
+KIOSQUE_SESSION_ABSOLUTE_SECONDS = env.int("KIOSQUE_SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 
 if "EMAIL_URL" in os.environ and os.environ["EMAIL_URL"]:
     vars().update(env.email_url("EMAIL_URL"))
@@ -145,6 +181,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
 LOGIN_URL = "/connexion/"
+LOGIN_REDIRECT_URL = "/applications/"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_NAME = "kiosque_session"
 SESSION_COOKIE_HTTPONLY = True
@@ -179,6 +216,23 @@ CAPTCHA_FONT_SIZE = 32
 
 KIOSQUE_MAIL_POLL_SECONDS = env.float("KIOSQUE_MAIL_POLL_SECONDS", 1.0)
 KIOSQUE_MAIL_BATCH_SIZE = env.int("KIOSQUE_MAIL_BATCH_SIZE", 50)
+# Back-office (issue 4): temporary password of a new account, "complément" link lifetime.
+KIOSQUE_TEMPORARY_PASSWORD_DAYS = env.int("KIOSQUE_TEMPORARY_PASSWORD_DAYS", 7)
+KIOSQUE_CORRECTION_TOKEN_DAYS = env.int("KIOSQUE_CORRECTION_TOKEN_DAYS", 14)
+
+# OpenID Connect provider and Pro Santé Connect sign-in (kiosque.oidc).
+OAUTH2_PROVIDER = oidc_conf.provider_settings(env, KIOSQUE_BASE_URL)
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+KIOSQUE_OIDC_KEYS_DIR = Path(env.str("KIOSQUE_OIDC_KEYS_DIR", str(DATA_DIR / "oidc-keys")))
+KIOSQUE_PSC_ISSUER = env.str("KIOSQUE_PSC_ISSUER", "").rstrip("/")
+KIOSQUE_PSC_CLIENT_ID = env.str("KIOSQUE_PSC_CLIENT_ID", "")
+KIOSQUE_PSC_CLIENT_SECRET = env.str("KIOSQUE_PSC_CLIENT_SECRET", "")
+KIOSQUE_PSC_SCOPE = env.str("KIOSQUE_PSC_SCOPE", "openid scope_all")
+KIOSQUE_PSC_ACR_VALUES = env.str("KIOSQUE_PSC_ACR_VALUES", "eidas1")
+
+# Second factors (kiosque.mfa)
+KIOSQUE_MAIL_CODE_SECONDS = env.int("KIOSQUE_MAIL_CODE_SECONDS", 1200)
+KIOSQUE_STAFF_REQUIRE_TOTP = env.bool("KIOSQUE_STAFF_REQUIRE_TOTP", default=False)
 
 LOGGING = {
     "version": 1,

@@ -9,9 +9,12 @@ admin.site.index_title = "Administration"
 urlpatterns = [
     path("", include("kiosque.core.urls")),
     path("", include("kiosque.accounts.urls")),
+    path("", include("kiosque.mfa.urls")),
+    path("gestion/", include("kiosque.backoffice.urls")),
     path("inscription/", include("kiosque.registration.urls")),
     path("annuaire/", include("kiosque.directory.urls")),
     path("applications/", include("kiosque.portal.urls")),
+    path("", include("kiosque.oidc.urls")),
     path("dev/", include("kiosque.mail.urls")),
     path("captcha/", include("captcha.urls")),
     path(settings.KIOSQUE_ADMIN_PATH, admin.site.urls),

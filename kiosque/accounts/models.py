@@ -1,6 +1,13 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class PasswordChangeReason(models.TextChoices):
+    TEMPORARY = "temporary", _("mot de passe temporaire")
+    EXPIRED = "expired", _("mot de passe expiré")
+    REVIEWER = "reviewer", _("demandé par un gestionnaire")
 
 
 class User(AbstractUser):
@@ -11,6 +18,21 @@ class User(AbstractUser):
     """
 
     email = models.EmailField(_("mail pour l'authentification"), blank=True, db_index=True)
+    password_changed_at = models.DateTimeField(_("mot de passe changé le"), null=True, blank=True)
+    must_change_password = models.BooleanField(_("doit changer son mot de passe"), default=False)
+    must_change_reason = models.CharField(
+        _("raison du changement imposé"),
+        max_length=16,
+        choices=PasswordChangeReason.choices,
+        blank=True,
+    )
+    temporary_password_expires_at = models.DateTimeField(
+        _("mot de passe temporaire valable jusqu'au"), null=True, blank=True
+    )
+    is_locked = models.BooleanField(_("verrouillé"), default=False)
+    locked_until = models.DateTimeField(_("verrouillé jusqu'au"), null=True, blank=True)
+    lock_reason = models.CharField(_("raison du verrouillage"), max_length=200, blank=True)
+    deactivated_at = models.DateTimeField(_("désactivé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("utilisateur")
@@ -18,3 +40,114 @@ class User(AbstractUser):
 
     def display_name(self) -> str:
         return f"{self.last_name.upper()} {self.first_name}".strip() or self.username
+
+    def lock_in_force(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.is_locked and (self.locked_until is None or self.locked_until > now)
+
+    def save(self, *args, **kwargs):
+        # `_password` is set by set_password() and cleared by Django for mere hash upgrades,
+        # so this sees every real password change (our flows, the admin, createsuperuser).
+        password_changed = self._password is not None
+        if password_changed:
+            self.password_changed_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "password_changed_at"}
+        super().save(*args, **kwargs)
+        if password_changed:
+            PasswordHistory.objects.create(
+                user=self, password=self.password, created_at=self.password_changed_at
+            )
+            # Any password change invalidates every reset link issued before it.
+            PasswordResetToken.objects.filter(user=self).delete()
+
+
+class PasswordHistory(models.Model):
+    """Hashes of the user's passwords, newest first (the current one included)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_pwhist_user_idx")]
+
+
+class PasswordExpiryReminder(models.Model):
+    """A reminder sent for one password (identified by when it was set): each is sent once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    password_changed_at = models.DateTimeField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "password_changed_at", "days_before"],
+                name="accounts_reminder_once",
+            )
+        ]
+
+
+class PasswordResetToken(models.Model):
+    """A reset link. Only the SHA-256 of the token is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class LoginThrottle(models.Model):
+    """Failed password attempts per account or per client IP, counted atomically in the
+    database so that limits hold across processes and nodes and survive a Redis outage."""
+
+    key = models.CharField(max_length=100, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.failures}"
+
+
+class UserSession(models.Model):
+    """A signed-in session, so the user can see and end their other sessions."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="user_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-last_activity_at", "-id"]
+
+
+class AttemptOutcome(models.TextChoices):
+    SUCCESS = "success", _("Connexion réussie")
+    WRONG_PASSWORD = "wrong_password", _("Mot de passe incorrect")
+    WRONG_CODE = "wrong_code", _("Code incorrect")
+    LOCKED = "locked", _("Compte verrouillé")
+    REFUSED = "refused", _("Connexion refusée")
+
+
+class ConnectionAttempt(models.Model):
+    """One sign-in attempt of a user, shown in "Historique des connexions" (12 months)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="connection_attempts")
+    created_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=16, choices=AttemptOutcome.choices)
+    second_factor = models.CharField(max_length=32, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    browser = models.CharField(max_length=60, blank=True)
+    operating_system = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_attempt_user_idx")]

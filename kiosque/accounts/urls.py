@@ -1,16 +1,29 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kiosque.accounts.forms import LoginForm
+from kiosque.accounts.views import account, login, password
 
 app_name = "accounts"
 urlpatterns = [
+    path("connexion/", login.login, name="login"),
     path(
-        "connexion/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=LoginForm
-        ),
-        name="login",
+        "connexion/nouveau-mot-de-passe/",
+        login.password_change_required,
+        name="password_change_required",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("deconnexion/", login.logout, name="logout"),
+    path("compte/mot-de-passe/", password.change, name="password_change"),
+    path("compte/historique/", account.connection_history, name="history"),
+    path("compte/sessions/", account.active_sessions, name="sessions"),
+    path("compte/sessions/autres/fermer/", account.end_other_sessions, name="end_other_sessions"),
+    path("compte/sessions/<int:pk>/fermer/", account.end_session, name="end_session"),
+    path("mot-de-passe-oublie/", password.reset_request, name="password_reset"),
+    path("mot-de-passe-oublie/envoye/", password.reset_sent, name="password_reset_sent"),
+    path(
+        "mot-de-passe/reinitialiser/<str:token>/",
+        password.reset_link,
+        name="password_reset_link",
+    ),
+    path("mot-de-passe/reinitialiser/", password.reset_form, name="password_reset_form"),
+    path("identifiant-oublie/", password.forgotten_login_request, name="forgotten_login"),
+    path("identifiant-oublie/envoye/", password.forgotten_login_sent, name="forgotten_login_sent"),
 ]

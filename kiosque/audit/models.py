@@ -36,6 +36,9 @@ class AuditAction(models.TextChoices):
     RATE_LIMITED = "security.rate_limited", _("Limite de fréquence atteinte")
     PERMISSION_DENIED = "security.permission_denied", _("Accès refusé")
     ADMIN_CHANGE = "admin.change", _("Modification dans l'administration")
+    REGISTRATION_CORRECTED = "registration.corrected", _("Demande complétée par le demandeur")
+    CREDENTIALS_SENT = "account.credentials_sent", _("Nouveaux identifiants envoyés")
+    REVIEWER_ACTION = "backoffice.action", _("Action d'un gestionnaire de comptes")
 
 
 class AuditOutcome(models.TextChoices):

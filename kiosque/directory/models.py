@@ -166,7 +166,13 @@ class EstablishmentToken(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["token", "establishment"], name="directory_token_idx"),
+            # opclasses apply on PostgreSQL only (LIKE 'prefix%' uses the index whatever the
+            # database collation); other databases ignore them.
+            models.Index(
+                fields=["token", "establishment"],
+                name="directory_token_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
             models.Index(fields=["establishment"], name="directory_token_est_idx"),
         ]
 

@@ -32,11 +32,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from kiosque.mail.mime import OutboxEmail
 from kiosque.mail.models import PURGED_BODY, OutboxMessage
 
 logger = logging.getLogger("kiosque.mail")
@@ -227,8 +228,8 @@ def is_permanent(exc: Exception) -> bool:
 # --- sending --------------------------------------------------------------------------------
 
 
-def build_email(message: OutboxMessage, backend) -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(
+def build_email(message: OutboxMessage, backend) -> OutboxEmail:
+    email = OutboxEmail(
         subject=message.subject,
         body=message.text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,

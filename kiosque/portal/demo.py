@@ -1,7 +1,7 @@
 """Demo catalogue: the applications of the 2025 guide and those of the older guide."""
 
 from kiosque.accounts.models import User
-from kiosque.portal.models import Application
+from kiosque.portal.models import Application, ApplicationRole, Community, RequestField
 
 DCC_DESCRIPTION = (
     "Le Dossier Communicant de Cancérologie (DCC) est un système d'information et de "
@@ -76,9 +76,110 @@ APPLICATIONS = [
 ]
 
 
-def load(stdout) -> None:
+# Applications reached without a request (the others need one).
+OPEN_APPLICATIONS = {"omedit"}
+
+COMMUNITIES = [
+    ("oncocentre", "OncoCentre", "Réseau régional de cancérologie."),
+    ("ght-18", "GHT 18", "Groupement hospitalier de territoire du Cher."),
+    ("ght-28", "GHT 28", "Groupement hospitalier de territoire d'Eure-et-Loir."),
+    ("crim", "C.R.I.M", ""),
+    (
+        "securite-si",
+        "Sécurité systèmes d'information, protection des données",
+        "",
+    ),
+]
+
+REQUIRED_COMMUNITIES = {"dcc": ["oncocentre"]}
+
+DCC_REQUEST = {
+    "request_title": "Inscription au Dossier Communiquant Cancérologie",
+    "request_note": (
+        "Pour les médecins qui ont besoin d'inscrire un patient dans une ou plusieurs RCP, il "
+        "est nécessaire d'en faire la demande auprès du 3C au préalable, pour que celui-ci "
+        "modifie les paramètres de la RCP concernée."
+    ),
+    "terms_note": (
+        "En complétant ce formulaire vous acceptez les conditions d'utilisations de la plateforme."
+    ),
+}
+
+DCC_FIELDS = [
+    {
+        "key": "telephone-professionnel",
+        "label": "Téléphone professionnel",
+        "kind": RequestField.Kind.TEXT,
+        "required": True,
+        "prefill": RequestField.Prefill.PROFESSIONAL_PHONE,
+    },
+    {
+        "key": "statut",
+        "label": "Statut sur le lieu d'exercice principal",
+        "kind": RequestField.Kind.CHOICE,
+        "required": True,
+        "choices": "Libéral\nSalarié",
+    },
+    {
+        "key": "confirmation",
+        "label": (
+            "Confirmez-vous votre demande d'inscription au Dossier Communicant en Cancérologie ?"
+        ),
+        "kind": RequestField.Kind.YES_NO,
+        "required": True,
+        "must_be_yes": True,
+    },
+]
+
+DCC_ROLES = [
+    ("participant-rcp", "Participant aux RCP"),
+    ("inscription-rcp-sein-tours", "Inscription de patients en RCP — RCP Sein Tours"),
+    ("inscription-rcp-digestif-orleans", "Inscription de patients en RCP — RCP Digestif Orléans"),
+    ("inscription-rcp-thorax-blois", "Inscription de patients en RCP — RCP Thorax Blois"),
+    ("secretariat-3c", "Secrétariat 3C"),
+]
+
+GENERIC_FIELDS = [
+    {
+        "key": "structure",
+        "label": "Structure ou établissement concerné",
+        "kind": RequestField.Kind.TEXT,
+        "required": False,
+        "help_text": "Si l'accès concerne une structure précise.",
+    },
+]
+
+GENERIC_ROLES = [("utilisateur", "Utilisateur")]
+
+
+def _load_communities() -> None:
+    for position, (slug, name, description) in enumerate(COMMUNITIES, start=1):
+        Community.objects.update_or_create(
+            slug=slug, defaults={"name": name, "description": description, "position": position}
+        )
+
+
+def _load_fields(application: Application, fields: list[dict]) -> None:
+    for position, spec in enumerate(fields, start=1):
+        spec = dict(spec)
+        RequestField.objects.update_or_create(
+            application=application, key=spec.pop("key"), defaults={**spec, "position": position}
+        )
+
+
+def _load_roles(application: Application, roles: list[tuple[str, str]]) -> None:
+    for position, (code, label) in enumerate(roles, start=1):
+        ApplicationRole.objects.update_or_create(
+            application=application, code=code, defaults={"label": label, "position": position}
+        )
+
+
+def load_catalogue() -> list[Application]:
+    _load_communities()
+    applications = []
     for position, (slug, name, long_name, description, url) in enumerate(APPLICATIONS, start=1):
-        Application.objects.update_or_create(
+        extra = DCC_REQUEST if slug == "dcc" else {}
+        application, _ = Application.objects.update_or_create(
             slug=slug,
             defaults={
                 "name": name,
@@ -86,11 +187,28 @@ def load(stdout) -> None:
                 "description": description,
                 "tile": f"portal/tiles/{slug}.svg",
                 "launch_url": url,
-                "requires_request": True,
+                "requires_request": slug not in OPEN_APPLICATIONS,
                 "position": position * 10,
+                **extra,
             },
         )
+        application.required_communities.set(
+            Community.objects.filter(slug__in=REQUIRED_COMMUNITIES.get(slug, []))
+        )
+        if application.requires_request:
+            is_dcc = slug == "dcc"
+            _load_fields(application, DCC_FIELDS if is_dcc else GENERIC_FIELDS)
+            _load_roles(application, DCC_ROLES if is_dcc else GENERIC_ROLES)
+        applications.append(application)
+    return applications
+
+
+def load(stdout) -> None:
+    applications = load_catalogue()
     referent = User.objects.filter(username="referent.dcc").first()
     if referent:
         Application.objects.get(slug="dcc").referents.add(referent)
-    stdout.write(f"Applications de démonstration : {len(APPLICATIONS)}")
+    stdout.write(
+        f"Applications de démonstration : {len(applications)}, "
+        f"communautés : {len(COMMUNITIES)}"
+    )

@@ -1,5 +1,6 @@
 """The account-creation request of a health professional (or of a non-health staff member)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +98,32 @@ class RegistrationRequest(models.Model):
         help_text=_("Résultat de la recherche du N° RPPS dans l'Annuaire Santé à l'envoi."),
     )
 
+    # Review (kiosque/registration/flows/approve.py, reject.py, request_info.py).
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("traitée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
+    decision_reason_code = models.CharField(_("motif de refus"), max_length=40, blank=True)
+    decision_reason = models.TextField(_("motif communiqué"), blank=True)
+    reviewer_question = models.TextField(_("complément demandé"), blank=True)
+    info_requested_at = models.DateTimeField(_("complément demandé le"), null=True, blank=True)
+    applicant_answer = models.TextField(_("réponse du demandeur"), blank=True)
+    correction_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    correction_token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte créé"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
     class Meta:
         verbose_name = _("demande d'inscription")
         verbose_name_plural = _("demandes d'inscription")
@@ -139,7 +166,7 @@ class RequestedEstablishment(models.Model):
     finess = models.CharField(_("FINESS géographique"), max_length=9, blank=True)
     name = models.CharField(_("nom de l'établissement"), max_length=200)
     street = models.CharField(_("rue"), max_length=200, blank=True)
-    po_box = models.CharField(_("boîte postale"), max_length=50, blank=True)
+    po_box = models.CharField(_("boîte postale"), max_length=120, blank=True)
     postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
     city = models.CharField(_("ville"), max_length=80, blank=True)
     cedex = models.CharField(_("cedex"), max_length=20, blank=True)

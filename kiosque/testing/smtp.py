@@ -8,8 +8,8 @@
 
 `smtp_server.messages` holds parsed `email.message.EmailMessage` objects (policy default) with
 `.envelope_from` and `.envelope_to` attributes; `smtp_server.stop()` / `.start()` take the
-server down and up again on the same port; `smtp_server.refuse(address)` answers 550 to that
-recipient; `smtp_server.delay` (seconds) slows each DATA answer down.
+server down and up again on the same port; `smtp_server.refuse(address, reply)` answers 550 (or
+`reply`) to that recipient; `smtp_server.delay` (seconds) slows each DATA answer down.
 """
 
 import asyncio
@@ -34,26 +34,41 @@ class RecordingHandler:
     """aiosmtpd handler keeping every accepted message in memory."""
 
     def __init__(self):
+        self.raw: list[tuple[bytes, str, list[str], float]] = []
         self.messages: list[email.message.EmailMessage] = []
-        self.refused: set[str] = set()
+        self.refused: dict[str, str] = {}
         self.delay = 0.0
         self._lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refused:
-            return "550 5.1.1 Destinataire inconnu"
+            return self.refused[address.lower()]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        message.envelope_from = envelope.mail_from
-        message.envelope_to = list(envelope.rcpt_tos)
+        # Parsing is deferred to `parsed()`: answering fast keeps the server off the critical path.
+        received = (envelope.content, envelope.mail_from, list(envelope.rcpt_tos), time.monotonic())
         with self._lock:
-            self.messages.append(message)
+            self.raw.append(received)
         return "250 Message accepted for delivery"
+
+    def parsed(self) -> list[email.message.EmailMessage]:
+        with self._lock:
+            pending = self.raw[len(self.messages) :]
+            for content, mail_from, rcpt_tos, received_at in pending:
+                message = email.message_from_bytes(content, policy=email.policy.default)
+                message.envelope_from = mail_from
+                message.envelope_to = rcpt_tos
+                message.received_at = received_at
+                self.messages.append(message)
+            return list(self.messages)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.raw)
 
 
 class SMTPTestServer:
@@ -98,18 +113,23 @@ class SMTPTestServer:
 
     @property
     def messages(self) -> list[email.message.EmailMessage]:
-        with self.handler._lock:
-            return list(self.handler.messages)
+        return self.handler.parsed()
+
+    @property
+    def received_count(self) -> int:
+        return self.handler.count()
 
     def message_ids(self) -> list[str]:
         return [str(message["Message-ID"]) for message in self.messages]
 
     def clear(self) -> None:
         with self.handler._lock:
+            self.handler.raw.clear()
             self.handler.messages.clear()
 
-    def refuse(self, address: str) -> None:
-        self.handler.refused.add(address.lower())
+    def refuse(self, address: str, reply: str = "550 5.1.1 Destinataire inconnu") -> None:
+        """Answer `reply` to RCPT TO for `address` (e.g. "450 4.2.1 Boîte pleine")."""
+        self.handler.refused[address.lower()] = reply
 
     @property
     def delay(self) -> float:
@@ -122,7 +142,7 @@ class SMTPTestServer:
     def wait_for(self, count: int, timeout: float = 10.0) -> list[email.message.EmailMessage]:
         """Wait until at least `count` messages arrived (for tests driving a subprocess)."""
         deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
+        while self.received_count < count and time.monotonic() < deadline:
             time.sleep(0.02)
         return self.messages
 

@@ -1,0 +1,142 @@
+"""The sign-in as a sequence of explicit stages held in the session.
+
+identifier + password → (forced password change) → second factor → signed in.
+
+Nothing but this module writes the login state. A view serving a stage asks
+`current(request)` and checks the stage it serves; it calls `complete(...)` when
+the user has passed it, which cycles the session key and moves to the next stage,
+or signs the user in when none is left. A later stage can never be reached by a
+direct URL, a replayed POST or a second tab: the state names the one stage that
+is open, and completing any other stage is refused.
+"""
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth import login as django_login
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+SESSION_KEY = "_kiosque_login"
+
+
+class Stage(StrEnum):
+    PASSWORD_CHANGE = "password_change"
+    SECOND_FACTOR = "second_factor"
+
+
+# Where each stage is served. The second-factor stage belongs to the mfa app.
+STAGE_URL_NAMES = {
+    Stage.PASSWORD_CHANGE: "accounts:password_change_required",
+    Stage.SECOND_FACTOR: "mfa:second_factor",
+}
+
+
+class StageError(Exception):
+    """A stage was completed out of order (skipped, replayed, or from a stale tab)."""
+
+
+@dataclass
+class LoginState:
+    user_id: int
+    pending: list[str]
+    methods: list[str] = field(default_factory=list)
+    started_at: float = field(default_factory=lambda: timezone.now().timestamp())
+    next_url: str = ""
+
+    @property
+    def stage(self) -> Stage:
+        return Stage(self.pending[0])
+
+    @property
+    def user(self):
+        if not hasattr(self, "_user"):
+            self._user = get_user_model()._default_manager.get(pk=self.user_id)
+        return self._user
+
+
+def _lifetime() -> int:
+    return getattr(settings, "KIOSQUE_LOGIN_STAGE_SECONDS", 1800)
+
+
+def _save(request, state: LoginState) -> None:
+    data = asdict(state)
+    request.session[SESSION_KEY] = data
+    request.session.cycle_key()
+
+
+def begin(request, user, stages: list[Stage], *, method: str, next_url: str = ""):
+    """The password is verified: open the first remaining stage, or sign in at once."""
+    request.session.pop(SESSION_KEY, None)
+    state = LoginState(
+        user_id=user.pk, pending=[str(s) for s in stages], methods=[method], next_url=next_url
+    )
+    state._user = user
+    if not state.pending:
+        return _finish(request, state)
+    _save(request, state)
+    return redirect(reverse(STAGE_URL_NAMES[state.stage]))
+
+
+def current(request) -> LoginState | None:
+    """The login in progress in this session, or None (none, or expired)."""
+    data = request.session.get(SESSION_KEY)
+    if not data:
+        return None
+    try:
+        state = LoginState(**data)
+        Stage(state.pending[0])
+    except (TypeError, ValueError, IndexError):
+        request.session.pop(SESSION_KEY, None)
+        return None
+    if timezone.now().timestamp() - state.started_at > _lifetime():
+        request.session.pop(SESSION_KEY, None)
+        return None
+    return state
+
+
+def serving(request, stage: Stage) -> LoginState | None:
+    """The state if `stage` is the open stage of this session's login, else None."""
+    state = current(request)
+    if state is None or state.stage != stage:
+        return None
+    return state
+
+
+def redirect_to_open_stage(request):
+    """Where a request for the wrong stage goes: the open stage, or the login page."""
+    state = current(request)
+    if state is None:
+        return redirect(settings.LOGIN_URL)
+    return redirect(reverse(STAGE_URL_NAMES[state.stage]))
+
+
+def complete(request, stage: Stage, *, method: str = ""):
+    """`stage` is passed: open the next one, or sign the user in."""
+    state = serving(request, stage)
+    if state is None:
+        raise StageError(f"stage {stage} is not the open stage")
+    state.pending.pop(0)
+    if method:
+        state.methods.append(method)
+    if state.pending:
+        _save(request, state)
+        return redirect(reverse(STAGE_URL_NAMES[state.stage]))
+    return _finish(request, state)
+
+
+def cancel(request) -> None:
+    request.session.pop(SESSION_KEY, None)
+
+
+def _finish(request, state: LoginState):
+    from kiosque.accounts.flows import signed_in
+
+    user = state.user
+    request.session.pop(SESSION_KEY, None)
+    django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    signed_in.on_signed_in(request, user, methods=state.methods)
+    return redirect(state.next_url or getattr(settings, "LOGIN_REDIRECT_URL", "/"))

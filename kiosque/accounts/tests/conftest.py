@@ -1,0 +1,69 @@
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kiosque.accounts.models import User
+
+PASSWORD = "Ancien-Secret-2025"
+NEW_PASSWORD = "Nouveau-Secret-2026"
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _accounts_settings(settings):
+    # Cheap argon2 parameters for speed (tests of the real cost set their own).
+    settings.KIOSQUE_ARGON2_MEMORY_KIB = 64
+    settings.KIOSQUE_ARGON2_TIME_COST = 1
+    settings.KIOSQUE_SECOND_FACTOR_REQUIRED = False
+    settings.KIOSQUE_LOGIN_DELAY_SECONDS = 2
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username=None, password=PASSWORD, **fields):
+        n = next(_numbers)
+        username = username or f"ndupont{n}"
+        fields.setdefault("email", f"{username}@exemple.fr")
+        fields.setdefault("first_name", "Nathalie")
+        fields.setdefault("last_name", "Dupont")
+        return User.objects.create_user(username=username, password=password, **fields)
+
+    return make
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user("ndupont", email="Nathalie.Dupont@exemple.fr")
+
+
+class Clock:
+    """A controllable `django.utils.timezone.now`."""
+
+    def __init__(self):
+        self.current = timezone.now()
+
+    def __call__(self):
+        return self.current
+
+    def advance(self, **delta):
+        self.current += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    frozen = Clock()
+    monkeypatch.setattr(timezone, "now", frozen)
+    return frozen
+
+
+def login(client, identifier, password=PASSWORD, headers=None, **extra):
+    data = {"username": identifier, "password": password, **extra}
+    return client.post("/connexion/", data, headers=headers or {})
+
+
+def signed_in_client(client, user, password=PASSWORD):
+    response = login(client, user.username, password)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client

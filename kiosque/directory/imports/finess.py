@@ -1,0 +1,241 @@
+"""Import of the public FINESS extraction (etalab, `;`-separated, Latin-1).
+
+Lines: an optional header `finess;etalab;...`, then `structureet;...` (32 fields, one site
+each) and `geolocalisation;nofinesset;coordxet;coordyet;sourcecoordet;datemaj`. Streaming,
+batched upserts: importing the same file again updates rows and never duplicates them.
+"""
+
+import datetime
+import os
+import time
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from kiosque.directory.imports.common import (
+    ImportReport,
+    Progress,
+    clean,
+    iter_lines,
+    open_source,
+)
+from kiosque.directory.models import Departement, Establishment
+from kiosque.directory.services.indexing import reindex, search_key
+from kiosque.directory.validators import validate_finess
+
+STRUCTURE_FIELDS = (
+    "structureet nofinesset nofinessej rs rslongue complrs compldistrib numvoie typvoie voie "
+    "compvoie lieuditbp commune departement libdepartement ligneacheminement telephone "
+    "telecopie categetab libcategetab categagretab libcategagretab siret codeape codemft "
+    "libmft codesph libsph dateouv dateautor datemaj numuai"
+).split()
+GEOLOCATION_FIELDS = "geolocalisation nofinesset coordxet coordyet sourcecoordet datemaj".split()
+BATCH_SIZE = 2000
+
+# FINESS codes overseas départements 9A..9F; INSEE codes are 971..976 (9E, Saint-Pierre-et-
+# Miquelon, is a collectivity without a département here).
+FINESS_OVERSEAS = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9F": "976"}
+
+UPDATE_FIELDS = [
+    "finess_ej",
+    "name",
+    "long_name",
+    "street_number",
+    "street_type",
+    "street",
+    "complement",
+    "lieu_dit",
+    "postal_code",
+    "city",
+    "departement",
+    "phone",
+    "category_code",
+    "category_label",
+    "updated_at",
+    "search_key",
+]
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _postal_code_and_city(line: str) -> tuple[str, str]:
+    """"37044 TOURS CEDEX 9" -> ("37044", "TOURS CEDEX 9")."""
+    head, _sep, rest = line.partition(" ")
+    if len(head) == 5 and head.isdigit():
+        return head, rest.strip()
+    return "", line.strip()
+
+
+class _Departements:
+    def __init__(self):
+        self.codes = set(Departement.objects.values_list("code", flat=True))
+
+    def resolve(self, finess_code: str, postal_code: str) -> str | None:
+        code = FINESS_OVERSEAS.get(finess_code.upper(), finess_code.upper())
+        if code in self.codes:
+            return code
+        if len(code) == 1 and ("0" + code) in self.codes:
+            return "0" + code
+        return self.from_postal_code(postal_code)
+
+    def from_postal_code(self, postal_code: str) -> str | None:
+        if len(postal_code) != 5:
+            return None
+        if postal_code.startswith("97"):
+            code = postal_code[:3]
+        elif postal_code.startswith("20"):
+            code = "2A" if postal_code < "20200" else "2B"
+        else:
+            code = postal_code[:2]
+        return code if code in self.codes else None
+
+
+def parse_structure(fields: list[str], departements: _Departements) -> Establishment:
+    row = dict(zip(STRUCTURE_FIELDS, (clean(value) for value in fields), strict=True))
+    validate_finess(row["nofinesset"])
+    if not row["rs"]:
+        raise ValidationError("raison sociale (rs) vide", code="finess_name")
+    postal_code, city = _postal_code_and_city(row["ligneacheminement"])
+    establishment = Establishment(
+        finess=row["nofinesset"].upper(),
+        finess_ej=row["nofinessej"].upper()[:9],
+        name=row["rs"][:120],
+        long_name=row["rslongue"][:200],
+        street_number=row["numvoie"][:10],
+        street_type=row["typvoie"][:10],
+        street=row["voie"][:120],
+        complement=(row["compvoie"] or row["compldistrib"] or row["complrs"])[:120],
+        lieu_dit=row["lieuditbp"][:120],
+        postal_code=postal_code,
+        city=city[:80],
+        departement_id=departements.resolve(row["departement"], postal_code),
+        phone=row["telephone"][:20],
+        category_code=row["categetab"][:4],
+        category_label=row["libcategetab"][:120],
+        updated_at=_date(row["datemaj"]),
+    )
+    establishment.search_key = search_key(establishment)
+    return establishment
+
+
+def _reason(error: ValidationError) -> str:
+    return " ".join(str(message) for message in error.messages)
+
+
+class FinessImporter:
+    def __init__(self, report: ImportReport):
+        self.report = report
+        self.departements = _Departements()
+        self.structures: dict[str, Establishment] = {}
+        self.geolocations: list[tuple[float, float, str, str]] = []
+
+    def handle(self, number: int, text: str | None) -> None:
+        if text is None:
+            self.report.reject(number, f"ligne illisible en {self.report.encoding}")
+            return
+        if not text.strip():
+            return
+        if "\x00" in text:
+            self.report.reject(number, "caractère nul dans la ligne")
+            return
+        fields = text.split(";")
+        kind = fields[0].strip().lower()
+        if kind == "finess" and number == 1:
+            return
+        if kind == "structureet":
+            self._structure(number, fields)
+        elif kind == "geolocalisation":
+            self._geolocation(number, fields)
+        else:
+            self.report.reject(number, f"type de ligne inconnu « {fields[0][:30]} »")
+
+    def _structure(self, number: int, fields: list[str]) -> None:
+        if len(fields) != len(STRUCTURE_FIELDS):
+            self.report.reject(
+                number, f"{len(fields)} colonnes au lieu de {len(STRUCTURE_FIELDS)} (structureet)"
+            )
+            return
+        try:
+            establishment = parse_structure(fields, self.departements)
+        except ValidationError as error:
+            self.report.reject(number, f"FINESS {clean(fields[1])[:12]!r} : {_reason(error)}")
+            return
+        self.structures[establishment.finess] = establishment
+        if len(self.structures) >= BATCH_SIZE:
+            self.flush_structures()
+
+    def _geolocation(self, number: int, fields: list[str]) -> None:
+        if len(fields) != len(GEOLOCATION_FIELDS):
+            self.report.reject(
+                number,
+                f"{len(fields)} colonnes au lieu de {len(GEOLOCATION_FIELDS)} (geolocalisation)",
+            )
+            return
+        finess = clean(fields[1]).upper()
+        try:
+            validate_finess(finess)
+            x, y = float(clean(fields[2])), float(clean(fields[3]))
+        except ValidationError as error:
+            self.report.reject(number, f"FINESS {finess[:12]!r} : {_reason(error)}")
+            return
+        except ValueError:
+            self.report.reject(number, f"coordonnées illisibles pour le FINESS {finess}")
+            return
+        self.geolocations.append((x, y, clean(fields[4])[:120], finess))
+        if len(self.geolocations) >= BATCH_SIZE:
+            self.flush_geolocations()
+
+    @transaction.atomic
+    def flush_structures(self) -> None:
+        if not self.structures:
+            return
+        batch = list(self.structures.values())
+        self.structures = {}
+        ids = [establishment.finess for establishment in batch]
+        existing = set(Establishment.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        Establishment.objects.bulk_create(
+            batch,
+            update_conflicts=True,
+            unique_fields=["finess"],
+            update_fields=UPDATE_FIELDS,
+        )
+        reindex(batch)
+        self.report.updated += len(existing)
+        self.report.created += len(batch) - len(existing)
+
+    @transaction.atomic
+    def flush_geolocations(self) -> None:
+        if not self.geolocations:
+            return
+        # Geolocation lines follow the structures in the file: write pending sites first.
+        self.flush_structures()
+        rows, self.geolocations = self.geolocations, []
+        table = connection.ops.quote_name(Establishment._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET coord_x = %s, coord_y = %s, coord_source = %s "  # noqa: S608
+                "WHERE finess = %s",
+                rows,
+            )
+            self.report.geolocated += max(cursor.rowcount, 0)
+
+
+def import_finess(path: str | os.PathLike, progress: Progress | None = None) -> ImportReport:
+    """Import (or re-import) a FINESS extraction file; see the module docstring."""
+    started = time.monotonic()
+    stream, encoding, size = open_source(path, "latin-1")
+    report = ImportReport(encoding=encoding)
+    importer = FinessImporter(report)
+    with stream:
+        for number, text in iter_lines(stream, encoding, size, progress):
+            report.lines = number
+            importer.handle(number, text)
+    importer.flush_structures()
+    importer.flush_geolocations()
+    report.seconds = time.monotonic() - started
+    return report

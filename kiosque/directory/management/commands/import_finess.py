@@ -1,0 +1,24 @@
+"""`kiosque import-finess FILE`: import the public FINESS extraction (establishments)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from kiosque.directory.imports.common import ImportFileError, ProgressBar
+from kiosque.directory.imports.finess import import_finess
+from kiosque.directory.management.commands._report import print_report
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe l'extraction publique FINESS (etalab, séparateur « ; », Latin-1) : "
+        "établissements géographiques et géolocalisation. Un nouvel import met à jour."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="fichier d'extraction FINESS (etalab)")
+
+    def handle(self, *args, **options):
+        try:
+            report = import_finess(options["file"], progress=ProgressBar("FINESS", self.stderr._out))
+        except ImportFileError as error:
+            raise CommandError(str(error)) from error
+        print_report(self, report, "Import FINESS")

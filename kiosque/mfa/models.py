@@ -1,0 +1,52 @@
+"""Second factors: codes sent by mail and TOTP authenticator apps."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MailedCode(models.Model):
+    """One code sent by mail, stored as a keyed hash (see kiosque.mfa.verification)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mailed_codes"
+    )
+    purpose = models.CharField(_("usage"), max_length=32)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("envoyé le"))
+    expires_at = models.DateTimeField(_("expire le"))
+    attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
+    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("code envoyé par mail")
+        verbose_name_plural = _("codes envoyés par mail")
+        indexes = [models.Index(fields=["user", "purpose", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.purpose} {self.user_id} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class TOTPDevice(models.Model):
+    """A confirmed TOTP authenticator (RFC 6238); the secret is encrypted at rest."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_devices"
+    )
+    name = models.CharField(_("nom"), max_length=64)
+    encrypted_secret = models.TextField(editable=False)
+    created_at = models.DateTimeField(_("date"))
+    # The last accepted time step: a code is accepted once only (see flows.totp_login).
+    last_used_step = models.BigIntegerField(default=0, editable=False)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application OTP")
+        verbose_name_plural = _("applications OTP")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="mfa_totp_unique_name_per_user")
+        ]
+
+    def __str__(self):
+        return self.name

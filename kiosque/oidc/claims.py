@@ -1,0 +1,116 @@
+"""What Kiosque tells an application about the signed-in user, scope by scope.
+
+Professional claims use Pro Santé Connect's names (SubjectNameID, SubjectRefPro) so an
+application can read the same fields whichever provider signed the user in.
+"""
+
+from kiosque.oidc.models import Subject
+
+# The claims each scope releases (OpenID Connect Core §5.4 for the standard ones).
+SCOPE_CLAIMS = {
+    "openid": ("sub",),
+    "profile": ("name", "given_name", "family_name", "preferred_username"),
+    "email": ("email", "email_verified"),
+    "rpps": ("SubjectNameID", "SubjectRefPro"),
+    "roles": ("roles",),
+}
+
+# Kiosque's sign-in methods (session key "_kiosque_amr") as RFC 8176 values.
+METHOD_AMR = {"password": ("pwd",), "totp": ("otp",), "mail_code": ("otp",), "psc": ("mfa",)}
+ACR_PSC = "eidas1"
+ACR_MFA = "urn:kiosque:mfa"
+ACR_PASSWORD = "urn:kiosque:pwd"
+
+
+def subject_of(user) -> str:
+    subject, _ = Subject.objects.get_or_create(user=user)
+    return str(subject.sub)
+
+
+def authentication_context(methods: list[str], extra_amr: list[str] = ()) -> tuple[str, list[str]]:
+    """(acr, amr) for the methods a sign-in used."""
+    amr: list[str] = []
+    for method in methods:
+        for value in METHOD_AMR.get(method, ()):
+            if value not in amr:
+                amr.append(value)
+    for value in extra_amr:
+        if isinstance(value, str) and value not in amr:
+            amr.append(value)
+    second_factor = any(m in ("totp", "mail_code") for m in methods)
+    if second_factor and "mfa" not in amr:
+        amr.append("mfa")
+    if "psc" in methods:
+        return ACR_PSC, amr
+    return (ACR_MFA if second_factor else ACR_PASSWORD), amr
+
+
+def _profile(user):
+    try:
+        return user.professional_profile
+    except Exception:  # noqa: BLE001 (no profile: staff, or profile app not migrated)
+        return None
+
+
+def _activity(place) -> dict:
+    site = place.establishment if place.establishment_id else None
+    return {
+        "numeroFinessSite": place.finess,
+        "numeroFinessetablissementJuridique": getattr(site, "finess_ej", "") if site else "",
+        "raisonSocialeSite": place.name,
+        "codePostalCoordStructure": place.postal_code,
+        "libelleCommuneCoordStructure": place.city,
+        "libelleService": place.service,
+        "libelleFonction": place.function,
+    }
+
+
+def subject_ref_pro(profile) -> dict:
+    exercice = {
+        "codeProfession": profile.profession_id or "",
+        "codeCiviliteDexercice": profile.title_id or "",
+        "nomDexercice": profile.user.last_name,
+        "prenomDexercice": profile.user.first_name,
+        "codeTypeSavoirFaire": "S" if profile.specialty_id else "",
+        "codeSavoirFaire": profile.specialty_id or "",
+        "activities": [_activity(place) for place in profile.establishments.all()],
+    }
+    return {"codeCivilite": profile.civility_id or "", "exercices": [exercice]}
+
+
+def _roles(user, client) -> list[str]:
+    from kiosque.portal.services.access import granted_roles
+
+    if client is None:
+        return []
+    return granted_roles(user, client.application)
+
+
+def user_claims(user, scopes, client=None) -> dict:
+    """The claims the granted `scopes` release about `user` for `client` (an oidc.Client)."""
+    scopes = set(scopes)
+    claims: dict = {"sub": subject_of(user)}
+    if "profile" in scopes:
+        full_name = f"{user.first_name} {user.last_name}".strip()
+        claims.update(
+            name=full_name or user.get_username(),
+            given_name=user.first_name,
+            family_name=user.last_name,
+            preferred_username=user.get_username(),
+        )
+    if "email" in scopes and user.email:
+        # The authentication e-mail is confirmed during registration.
+        claims.update(email=user.email, email_verified=True)
+    if "rpps" in scopes:
+        profile = _profile(user)
+        if profile is not None:
+            claims["SubjectNameID"] = profile.national_id
+            claims["SubjectRefPro"] = subject_ref_pro(profile)
+    if "roles" in scopes:
+        claims["roles"] = _roles(user, client)
+    return claims
+
+
+def supported_claims() -> list[str]:
+    names = [claim for claims in SCOPE_CLAIMS.values() for claim in claims]
+    return names + ["acr", "amr", "auth_time", "sid", "nonce"]

@@ -1,0 +1,152 @@
+"""The keys that sign ID tokens and logout tokens: PEM files in KIOSQUE_OIDC_KEYS_DIR.
+
+Each file is named `<unix time of creation>-<alg>.pem`. For each algorithm the newest key
+signs; the older ones stay published in the JWKS until their tokens have expired, then
+`kiosque rotate-oidc-keys` removes them (rotation with overlap). A dev or training instance
+creates its first keys itself; production expects the operator to provide them (run
+`kiosque rotate-oidc-keys` once with KIOSQUE_OIDC_KEYS_DIR on the shared volume, or drop
+PEM files made by other tooling there).
+"""
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from jwcrypto import jwk
+
+ALGORITHMS = ("RS256", "ES256")
+JWKS_MAX_AGE_SECONDS = 3600
+
+_lock = threading.Lock()
+_cache: dict = {"signature": None, "keys": []}
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    kid: str
+    alg: str
+    created: int
+    key: jwk.JWK
+    path: Path
+
+    def public_jwk(self) -> dict:
+        data = self.key.export_public(as_dict=True)
+        data.update({"kid": self.kid, "alg": self.alg, "use": "sig"})
+        return data
+
+
+def keys_dir() -> Path:
+    return Path(settings.KIOSQUE_OIDC_KEYS_DIR)
+
+
+def _generate(alg: str) -> jwk.JWK:
+    if alg == "RS256":
+        return jwk.JWK.generate(kty="RSA", size=2048)
+    return jwk.JWK.generate(kty="EC", crv="P-256")
+
+
+def _parse_name(path: Path) -> tuple[int, str] | None:
+    stem, _, alg = path.stem.partition("-")
+    if path.suffix != ".pem" or alg not in ALGORITHMS or not stem.isdigit():
+        return None
+    return int(stem), alg
+
+
+def _signature(directory: Path) -> tuple:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except FileNotFoundError:
+        return ()
+    return tuple((e.name, e.stat().st_mtime_ns) for e in entries if e.name.endswith(".pem"))
+
+
+def _read(directory: Path) -> list[SigningKey]:
+    keys = []
+    for path in sorted(directory.glob("*.pem")):
+        parsed = _parse_name(path)
+        if parsed is None:
+            continue
+        key = jwk.JWK.from_pem(path.read_bytes())
+        keys.append(SigningKey(key.thumbprint(), parsed[1], parsed[0], key, path))
+    keys.sort(key=lambda k: (k.alg, -k.created, k.kid))
+    return keys
+
+
+def write_new_key(alg: str, directory: Path | None = None, now: int | None = None) -> SigningKey:
+    directory = directory or keys_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    created = int(now if now is not None else time.time())
+    key = _generate(alg)
+    path = directory / f"{created}-{alg}.pem"
+    while path.exists():
+        created += 1
+        path = directory / f"{created}-{alg}.pem"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key.export_to_pem(private_key=True, password=None))
+    return SigningKey(key.thumbprint(), alg, created, key, path)
+
+
+def all_keys() -> list[SigningKey]:
+    """Every key on disk (newest first per algorithm), re-read when the directory changes."""
+    directory = keys_dir()
+    with _lock:
+        signature = _signature(directory)
+        if signature != _cache["signature"]:
+            _cache["keys"] = _read(directory)
+            _cache["signature"] = signature
+        keys = _cache["keys"]
+    missing = [alg for alg in ALGORITHMS if not any(k.alg == alg for k in keys)]
+    if missing:
+        if settings.KIOSQUE_ENV == "production":
+            raise ImproperlyConfigured(
+                f"No OpenID Connect signing key in {directory}: run `kiosque rotate-oidc-keys` "
+                "or set KIOSQUE_OIDC_KEYS_DIR to the directory holding the keys."
+            )
+        for alg in missing:
+            write_new_key(alg, directory)
+        return all_keys()
+    return keys
+
+
+def signing_key(alg: str) -> SigningKey:
+    return next(k for k in all_keys() if k.alg == alg)
+
+
+def public_jwks() -> dict:
+    return {"keys": [k.public_jwk() for k in all_keys()]}
+
+
+def verification_keyset() -> jwk.JWKSet:
+    keyset = jwk.JWKSet()
+    for key in all_keys():
+        public = jwk.JWK(**key.public_jwk())
+        keyset.add(public)
+    return keyset
+
+
+def overlap_seconds() -> int:
+    """How long a replaced key stays published: its last ID token's life, plus JWKS caching."""
+    return settings.OAUTH2_PROVIDER.get("ID_TOKEN_EXPIRE_SECONDS", 900) + JWKS_MAX_AGE_SECONDS
+
+
+def rotate(now: int | None = None, overlap: int | None = None) -> tuple[list, list]:
+    """A new key per algorithm; drop the keys replaced more than `overlap` seconds ago."""
+    now = int(now if now is not None else time.time())
+    overlap = overlap_seconds() if overlap is None else overlap
+    directory = keys_dir()
+    created = [write_new_key(alg, directory, now) for alg in ALGORITHMS]
+    removed = []
+    for alg in ALGORITHMS:
+        generation = sorted(
+            (k for k in _read(directory) if k.alg == alg), key=lambda k: -k.created
+        )
+        for newer, older in zip(generation, generation[1:], strict=False):
+            if now - newer.created >= overlap:
+                older.path.unlink(missing_ok=True)
+                removed.append(older)
+    return created, removed

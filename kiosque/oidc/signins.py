@@ -1,0 +1,74 @@
+"""The Kiosque sign-in behind a browser session, as the applications see it (sid, acr, amr).
+
+A SignIn row is created the first time the session authorizes an application; its id goes
+in the session so a later key cycle (password change) keeps it. Signing in again starts a
+new one; signing out ends it (and the applications are told, see backchannel.py).
+"""
+
+import time
+from datetime import UTC, datetime
+
+from kiosque.oidc.claims import authentication_context
+from kiosque.oidc.models import SignIn
+
+SID_SESSION_KEY = "_oidc_sid"
+AUTH_TIME_SESSION_KEY = "_oidc_auth_time"
+REAUTH_AFTER_SESSION_KEY = "_oidc_reauth_after"
+PSC_AMR_SESSION_KEY = "_oidc_psc_amr"
+AMR_SESSION_KEY = "_kiosque_amr"  # written by kiosque.accounts.flows.signed_in
+
+
+def on_login(request) -> None:
+    """A new sign-in: forget the previous one and note when it happened."""
+    request.session.pop(SID_SESSION_KEY, None)
+    request.session[AUTH_TIME_SESSION_KEY] = time.time()
+
+
+def auth_time(request) -> float:
+    value = request.session.get(AUTH_TIME_SESSION_KEY)
+    if value is None:
+        last_login = getattr(request.user, "last_login", None)
+        return last_login.timestamp() if last_login else time.time()
+    return float(value)
+
+
+def current(request) -> SignIn:
+    sid = request.session.get(SID_SESSION_KEY)
+    if sid:
+        sign_in = SignIn.objects.filter(
+            sid=sid, user=request.user, ended_at__isnull=True
+        ).first()
+        if sign_in is not None:
+            return sign_in
+    methods = list(request.session.get(AMR_SESSION_KEY) or [])
+    acr, amr = authentication_context(methods, request.session.get(PSC_AMR_SESSION_KEY) or [])
+    sign_in = SignIn.objects.create(
+        user=request.user,
+        amr=amr,
+        acr=acr,
+        auth_time=datetime.fromtimestamp(auth_time(request), tz=UTC),
+    )
+    request.session[SID_SESSION_KEY] = str(sign_in.sid)
+    return sign_in
+
+
+def require_reauthentication(request) -> None:
+    """prompt=login or max_age: the next authorization needs a sign-in newer than now."""
+    request.session[REAUTH_AFTER_SESSION_KEY] = time.time()
+
+
+def needs_reauthentication(request, max_age: int | None) -> bool:
+    signed_in_at = auth_time(request)
+    required_after = request.session.get(REAUTH_AFTER_SESSION_KEY)
+    if required_after is not None:
+        if signed_in_at <= float(required_after):
+            return True
+        request.session.pop(REAUTH_AFTER_SESSION_KEY, None)
+    return max_age is not None and time.time() - signed_in_at > max_age
+
+
+def from_session_sid(request) -> SignIn | None:
+    sid = request.session.get(SID_SESSION_KEY) if request is not None else None
+    if not sid:
+        return None
+    return SignIn.objects.filter(sid=sid, ended_at__isnull=True).first()

@@ -1,0 +1,157 @@
+"""Fixtures for the provider's protocol tests: a live Kiosque, clients, signed-in browsers."""
+
+import base64
+import hashlib
+import itertools
+import secrets
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+import requests
+from django.conf import settings as django_settings
+from django.test import Client as DjangoClient
+from django.utils import timezone
+
+from kiosque.accounts.models import User
+from kiosque.oidc.flows import clients
+from kiosque.oidc.models import Client
+from kiosque.portal.models import AccessGrant, Application, ApplicationRole
+
+_counter = itertools.count(1)
+REDIRECT_URI = "http://127.0.0.1:8765/callback"
+
+
+@pytest.fixture
+def provider(settings, live_server, tmp_path):
+    """The live Kiosque, configured so its issuer is its own address."""
+    settings.KIOSQUE_BASE_URL = live_server.url
+    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": live_server.url}
+    settings.KIOSQUE_OIDC_KEYS_DIR = tmp_path / "oidc-keys"
+    return live_server.url
+
+
+@pytest.fixture
+def make_user(db):
+    def make(**fields):
+        number = next(_counter)
+        fields.setdefault("username", f"pro{number}")
+        fields.setdefault("email", f"pro{number}@exemple.fr")
+        fields.setdefault("first_name", "Nathalie")
+        fields.setdefault("last_name", f"Durand{number}")
+        return User.objects.create_user(password=None, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_client(db):
+    """A catalogue application with its OIDC client; returns (client, secret)."""
+
+    def make(slug=None, redirect_uris=(REDIRECT_URI,), roles=(), **options):
+        slug = slug or f"app{next(_counter)}"
+        application = Application.objects.create(
+            slug=slug, name=slug.upper(), launch_url=f"https://{slug}.example.org/"
+        )
+        for position, code in enumerate(roles):
+            ApplicationRole.objects.create(
+                application=application, code=code, label=code.title(), position=position
+            )
+        options.setdefault("post_logout_redirect_uris", [f"https://{slug}.example.org/bye"])
+        return clients.register(application, redirect_uris=list(redirect_uris), **options)
+
+    return make
+
+
+@pytest.fixture
+def grant():
+    def make(user, client: Client, *role_codes):
+        access = AccessGrant.objects.create(
+            user=user, application=client.application, granted_at=timezone.now()
+        )
+        access.roles.set(
+            ApplicationRole.objects.filter(application=client.application, code__in=role_codes)
+        )
+        return access
+
+    return make
+
+
+def browser_session(base_url: str, user, methods=("password", "totp")) -> requests.Session:
+    """A requests session carrying a Kiosque session cookie for `user` (signed in)."""
+    django_client = DjangoClient()
+    django_client.force_login(user)
+    session = django_client.session
+    session["_kiosque_amr"] = list(methods)
+    session.save()
+    browser = requests.Session()
+    host = urlsplit(base_url).hostname
+    browser.cookies.set(django_settings.SESSION_COOKIE_NAME, session.session_key, domain=host)
+    return browser
+
+
+@pytest.fixture
+def signed_in(provider):
+    def make(user, methods=("password", "totp")):
+        return browser_session(provider, user, methods)
+
+    return make
+
+
+def pkce_pair() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    return verifier, challenge.rstrip(b"=").decode()
+
+
+def authorize(browser, base_url, client: Client, *, scope="openid", extra=None, challenge=None):
+    """GET the authorization endpoint; returns the response (redirect not followed)."""
+    params = {
+        "response_type": "code",
+        "client_id": client.oauth_application.client_id,
+        "redirect_uri": REDIRECT_URI,
+        "scope": scope,
+        "state": secrets.token_urlsafe(8),
+        "nonce": secrets.token_urlsafe(8),
+    }
+    if challenge:
+        params.update(code_challenge=challenge, code_challenge_method="S256")
+    params.update(extra or {})
+    params = {k: v for k, v in params.items() if v is not None}
+    return browser.get(
+        f"{base_url}/oidc/authorize/?{urlencode(params)}", allow_redirects=False, timeout=10
+    )
+
+
+def redirect_params(response) -> dict:
+    assert response.status_code == 302, response.text[:500]
+    query = parse_qs(urlsplit(response.headers["Location"]).query)
+    return {key: values[0] for key, values in query.items()}
+
+
+def token_request(base_url, data, auth=None):
+    return requests.post(f"{base_url}/oidc/token/", data=data, auth=auth, timeout=10)
+
+
+@pytest.fixture
+def code_flow(provider):
+    """Run the code flow for a signed-in browser; returns the token response JSON."""
+
+    def run(browser, client, secret, *, scope="openid", extra=None):
+        verifier, challenge = pkce_pair()
+        response = authorize(browser, provider, client, scope=scope, extra=extra, challenge=challenge)
+        params = redirect_params(response)
+        assert "code" in params, params
+        reply = token_request(
+            provider,
+            {
+                "grant_type": "authorization_code",
+                "code": params["code"],
+                "redirect_uri": REDIRECT_URI,
+                "code_verifier": verifier,
+            },
+            auth=(client.oauth_application.client_id, secret),
+        )
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    return run

@@ -1,0 +1,254 @@
+"""django-oauth-toolkit's request validator, adapted to Kiosque.
+
+On top of the toolkit: client authentication per client (secret in HTTP Basic or
+private_key_jwt, never a secret in the body), exact redirect URIs, PKCE for public clients,
+the access gate and account state at every token issuance, authorization codes redeemed
+once (a replay revokes what the first redemption gave), sign-in context (acr, amr,
+auth_time, sid) in ID tokens, Kiosque's claims, and ID tokens signed with the key store.
+"""
+
+import hashlib
+import json
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from jwcrypto import jwt
+from oauth2_provider.models import AccessToken, RefreshToken
+from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauthlib.oauth2.rfc6749 import errors
+
+from kiosque.oidc import claims as claim_sets
+from kiosque.oidc import client_auth, keys
+from kiosque.oidc.models import Authorization, Client
+
+log = logging.getLogger("kiosque.oidc")
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def kiosque_client(application) -> Client | None:
+    if application is None:
+        return None
+    try:
+        return application.kiosque_client
+    except Client.DoesNotExist:
+        return None
+
+
+def may_use(user, application) -> bool:
+    """The account is usable and still has access to the client's application."""
+    from kiosque.portal.services.access import has_access
+
+    client = kiosque_client(application)
+    return client is not None and user is not None and has_access(user, client.application)
+
+
+def revoke_family(token_family) -> None:
+    if token_family:
+        RefreshToken.revoke_family(token_family)
+
+
+class KiosqueValidator(OAuth2Validator):
+    oidc_claim_scope = None  # claims.user_claims applies the scopes itself
+
+    # --- client authentication ---------------------------------------------------------
+
+    def _auth_method(self, request) -> str:
+        client = kiosque_client(request.client)
+        return client.token_endpoint_auth_method if client else Client.AuthMethod.SECRET_BASIC
+
+    def client_authentication_required(self, request, *args, **kwargs):
+        if getattr(request, "client_assertion", None):
+            return True
+        return super().client_authentication_required(request, *args, **kwargs)
+
+    def authenticate_client(self, request, *args, **kwargs):
+        assertion = getattr(request, "client_assertion", None)
+        if assertion:
+            return self._authenticate_private_key_jwt(request, assertion)
+        if not self._authenticate_basic_auth(request):
+            return False  # a secret in the request body is not accepted
+        return self._auth_method(request) == Client.AuthMethod.SECRET_BASIC
+
+    def _authenticate_private_key_jwt(self, request, assertion: str) -> bool:
+        if getattr(request, "client_assertion_type", None) != client_auth.ASSERTION_TYPE:
+            return False
+        client_id = client_auth.unverified_issuer(assertion)
+        if not client_id or (request.client_id and request.client_id != client_id):
+            return False
+        if self._load_application(client_id, request) is None:
+            return False
+        client = kiosque_client(request.client)
+        if client is None or client.token_endpoint_auth_method != Client.AuthMethod.PRIVATE_KEY_JWT:
+            return False
+        try:
+            client_auth.verify(assertion, client_id, client.jwks)
+        except client_auth.AssertionError_:
+            log.info("private_key_jwt refused for client %s", client_id)
+            return False
+        request.client_id = client_id
+        return True
+
+    def authenticate_client_id(self, client_id, request, *args, **kwargs):
+        if not super().authenticate_client_id(client_id, request, *args, **kwargs):
+            return False
+        return self._auth_method(request) == Client.AuthMethod.NONE
+
+    # --- authorization request -----------------------------------------------------------
+
+    def validate_redirect_uri(self, client_id, redirect_uri, request, *args, **kwargs):
+        # Simple string comparison (OIDC Core §3.1.2.1): no loopback port leeway.
+        return redirect_uri in request.client.redirect_uris.split()
+
+    def is_pkce_required(self, client_id, request):
+        if self._load_application(client_id, request) is None:
+            return True
+        return request.client.client_type == request.client.CLIENT_PUBLIC
+
+    def save_authorization_code(self, client_id, code, request, *args, **kwargs):
+        sign_in = getattr(request, "kiosque_sign_in", None)
+        if sign_in is None:
+            raise errors.ServerError(description="no sign-in context", request=request)
+        super().save_authorization_code(client_id, code, request, *args, **kwargs)
+        Authorization.objects.create(
+            code_hash=code_hash(code["code"]), sign_in=sign_in, oauth_application=request.client
+        )
+
+    # --- token request: authorization code -------------------------------------------------
+
+    def validate_code(self, client_id, code, client, request, *args, **kwargs):
+        authorization = (
+            Authorization.objects.select_related("sign_in")
+            .filter(code_hash=code_hash(code), oauth_application=client)
+            .first()
+        )
+        if authorization is not None and authorization.redeemed_at is not None:
+            self._revoke_replayed(authorization)
+            return False
+        if authorization is None or authorization.sign_in.ended_at is not None:
+            return False
+        if not super().validate_code(client_id, code, client, request, *args, **kwargs):
+            return False
+        if not may_use(request.user, client):
+            return False
+        request.kiosque_sign_in = authorization.sign_in
+        request.kiosque_authorization = authorization
+        return True
+
+    def _revoke_replayed(self, authorization) -> None:
+        from kiosque.audit.services import AuditAction, AuditOutcome, record
+
+        revoke_family(authorization.token_family)
+        if authorization.access_token_id:
+            AccessToken.objects.filter(pk=authorization.access_token_id).delete()
+        record(
+            AuditAction.TOKEN_REVOKED,
+            actor=authorization.sign_in.user,
+            outcome=AuditOutcome.DENIED,
+            context={"reason": "authorization_code_replayed", "client": str(authorization.oauth_application)},
+        )
+
+    def _save_bearer_token(self, token, request, *args, **kwargs):
+        authorization = getattr(request, "kiosque_authorization", None)
+        if request.grant_type == "authorization_code":
+            locked = Authorization.objects.select_for_update().get(pk=authorization.pk)
+            if locked.redeemed_at is not None:
+                raise errors.InvalidGrantError(request=request)
+        super()._save_bearer_token(token, request, *args, **kwargs)
+        if request.grant_type == "authorization_code":
+            access = AccessToken.objects.get(token_checksum=code_hash(token["access_token"]))
+            refresh = RefreshToken.objects.filter(access_token=access).first()
+            Authorization.objects.filter(pk=authorization.pk).update(
+                redeemed_at=timezone.now(),
+                access_token_id=access.pk,
+                token_family=refresh.token_family if refresh else None,
+            )
+
+    # --- token request: refresh token ------------------------------------------------------
+
+    def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
+        if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
+            return False
+        family = request.refresh_token_instance.token_family
+        authorization = (
+            Authorization.objects.select_related("sign_in").filter(token_family=family).first()
+        )
+        if (
+            authorization is None
+            or authorization.sign_in.ended_at is not None
+            or not may_use(request.user, client)
+        ):
+            revoke_family(family)
+            return False
+        request.kiosque_sign_in = authorization.sign_in
+        return True
+
+    # --- resource requests (userinfo) -------------------------------------------------------
+
+    def validate_bearer_token(self, token, scopes, request):
+        if not super().validate_bearer_token(token, scopes, request):
+            return False
+        access_token = request.access_token
+        return may_use(access_token.user, access_token.application)
+
+    # --- ID token and claims --------------------------------------------------------------
+
+    def get_oidc_issuer_endpoint(self, request):
+        return settings.KIOSQUE_BASE_URL
+
+    def get_discovery_claims(self, request):
+        return claim_sets.supported_claims()
+
+    def get_oidc_claims(self, token, token_handler, request):
+        client = kiosque_client(request.client)
+        return claim_sets.user_claims(request.user, request.scopes, client)
+
+    def get_userinfo_claims(self, request):
+        client = kiosque_client(request.access_token.application)
+        return claim_sets.user_claims(request.user, request.access_token.scope.split(), client)
+
+    def get_id_token_dictionary(self, token, token_handler, request):
+        id_claims, expiration_time = super().get_id_token_dictionary(token, token_handler, request)
+        sign_in = getattr(request, "kiosque_sign_in", None)
+        if sign_in is not None:
+            id_claims.update(
+                auth_time=int(sign_in.auth_time.timestamp()),
+                acr=sign_in.acr,
+                amr=sign_in.amr,
+                sid=str(sign_in.sid),
+            )
+        return id_claims, expiration_time
+
+    def finalize_id_token(self, id_token, token, token_handler, request):
+        id_claims, expiration_time = self.get_id_token_dictionary(token, token_handler, request)
+        id_token.update(**id_claims)
+        if "nonce" not in id_token and request.nonce:
+            id_token["nonce"] = request.nonce
+        client = kiosque_client(request.client)
+        alg = client.id_token_signed_response_alg if client else "RS256"
+        serialized = sign_jwt(id_token, alg, typ="JWT")
+        with transaction.atomic():
+            saved = self._save_id_token(id_token["jti"], request, expiration_time)
+        request.access_token = saved
+        request.id_token = saved
+        return serialized
+
+    def _get_key_for_token(self, token):
+        return keys.verification_keyset()
+
+
+def sign_jwt(payload: dict, alg: str, typ: str) -> str:
+    key = keys.signing_key(alg)
+    header = {"typ": typ, "alg": alg, "kid": key.kid}
+    token = jwt.JWT(header=json.dumps(header), claims=json.dumps(payload, default=str))
+    token.make_signed_token(key.key)
+    return token.serialize()
+
+
+def expiry(seconds: int):
+    return timezone.now() + timedelta(seconds=seconds)

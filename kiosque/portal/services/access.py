@@ -1,0 +1,72 @@
+"""Who may open which application: the contract the OIDC provider relies on.
+
+Each call reads the database, so a grant, a role change or a revocation is reflected in the
+very next token or page.
+"""
+
+from django.db.models import Q
+
+from kiosque.portal.models import AccessGrant, Application, TilePreference
+
+__all__ = ["account_is_usable", "has_access", "granted_roles", "applications_for"]
+
+
+def account_is_usable(user) -> bool:
+    """False for anonymous, deactivated or locked accounts (whatever lock field accounts uses)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if not user.is_active:
+        return False
+    lock_in_force = getattr(user, "lock_in_force", None)
+    if callable(lock_in_force):
+        return not lock_in_force()
+    return not getattr(user, "is_locked", False)
+
+
+def _active_grants(user):
+    return AccessGrant.objects.filter(user=user, revoked_at__isnull=True)
+
+
+def has_access(user, application: Application) -> bool:
+    if not account_is_usable(user) or not application.is_active:
+        return False
+    if not application.requires_request:
+        return True
+    return _active_grants(user).filter(application=application).exists()
+
+
+def granted_roles(user, application: Application) -> list[str]:
+    if not account_is_usable(user) or not application.is_active:
+        return []
+    grant = _active_grants(user).filter(application=application).first()
+    if grant is None:
+        return []
+    return list(grant.roles.order_by("position", "code").values_list("code", flat=True))
+
+
+def applications_for(user) -> list[Application]:
+    """"Vos applications": favourites first, then the user's order, then the catalogue's."""
+    if not account_is_usable(user):
+        return []
+    granted_ids = _active_grants(user).values("application_id")
+    applications = list(
+        Application.objects.filter(is_active=True).filter(
+            Q(requires_request=False) | Q(pk__in=granted_ids)
+        )
+    )
+    preferences = {
+        pref.application_id: pref for pref in TilePreference.objects.filter(user=user)
+    }
+
+    def sort_key(application):
+        pref = preferences.get(application.pk)
+        if pref is None:
+            # Never placed by the user: after the placed ones, in catalogue order.
+            return (1, 1, application.position, application.name.lower(), application.pk)
+        return (0 if pref.is_favourite else 1, 0, pref.position, "", application.pk)
+
+    applications.sort(key=sort_key)
+    for application in applications:
+        pref = preferences.get(application.pk)
+        application.is_favourite = bool(pref and pref.is_favourite)
+    return applications

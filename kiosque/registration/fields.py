@@ -1,0 +1,121 @@
+"""Form fields for what people type: no control characters, whitespace normalised, names as names.
+
+Decisions (see the app's tests/test_security.py):
+- every text refuses control characters and invisible format characters (right-to-left marks,
+  zero-width joiners, bidi overrides): they hide or reorder what a reviewer reads;
+- names accept letters (any script, accents, combining marks), spaces, hyphens and apostrophes
+  only, so emoji and digits are refused; other texts (service, street) accept emoji, which are
+  stored as typed and always rendered escaped;
+- HTML or SQL fragments in other texts are data like any other: stored as typed, rendered escaped.
+"""
+
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+ALLOWED_SPACES = {" ", "\t", "\u00a0", "\u202f"}
+FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+NAME_PUNCTUATION = {" ", "-", "'"}
+APOSTROPHES = {"\u2019": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"}
+
+
+def has_forbidden_characters(value: str) -> bool:
+    return any(
+        unicodedata.category(char) in FORBIDDEN_CATEGORIES and char not in ALLOWED_SPACES
+        for char in value
+    )
+
+
+def normalize_spaces(value: str) -> str:
+    return " ".join(value.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+class CleanTextField(forms.CharField):
+    """A one-line text: control characters refused, whitespace collapsed, NFC."""
+
+    default_error_messages = {
+        "forbidden_characters": _(
+            "Ce champ contient des caractères invisibles ou de contrôle : retirez-les."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("strip", False)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        if has_forbidden_characters(value):
+            raise ValidationError(
+                self.error_messages["forbidden_characters"], code="forbidden_characters"
+            )
+        return normalize_spaces(unicodedata.normalize("NFC", value))
+
+
+class NameField(CleanTextField):
+    """A person's name: letters, spaces, hyphens, apostrophes."""
+
+    default_error_messages = {
+        "invalid_name": _(
+            "Saisissez uniquement des lettres, des espaces, des tirets (-) ou des apostrophes (')."
+        ),
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        for typographic, plain in APOSTROPHES.items():
+            value = value.replace(typographic, plain)
+        if not is_name(value):
+            raise ValidationError(self.error_messages["invalid_name"], code="invalid_name")
+        return value
+
+
+def is_name(value: str) -> bool:
+    previous = ""
+    has_letter = False
+    for char in value:
+        category = unicodedata.category(char)
+        if category.startswith("L"):
+            has_letter = True
+        elif category.startswith("M"):
+            if not previous or not unicodedata.category(previous).startswith(("L", "M")):
+                return False
+        elif char not in NAME_PUNCTUATION:
+            return False
+        previous = char
+    return has_letter
+
+
+def fold(value: str) -> str:
+    """Case- and accent-insensitive form of a name, for comparisons."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    bare = "".join(char for char in decomposed if not unicodedata.category(char).startswith("M"))
+    return normalize_spaces(bare.replace("-", " ").replace("'", " ")).casefold()
+
+
+EMPTY_LABEL = _("- Sélectionner -")
+
+
+def conditionally_required(field: forms.Field) -> forms.Field:
+    """Not required by itself but by another answer: shown with an asterisk, checked in clean()."""
+    field.conditionally_required = True
+    return field
+
+
+def required_message(message) -> dict:
+    return {"required": message}
+
+
+class WithoutValidation:
+    """Lets a bound form be shown again with what was typed, without any error message."""
+
+    def show_without_errors(self):
+        self._errors = forms.utils.ErrorDict()
+        self.cleaned_data = {}
+        return self

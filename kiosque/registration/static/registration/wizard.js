@@ -1,0 +1,110 @@
+/* Registration wizard: progressive enhancements only (the form works without them).
+   - blocks revealed or concealed by a checkbox (data-reveal-when / data-conceal-when);
+   - specialties filtered by the chosen profession;
+   - focus on the error summary;
+   - "Nouvelle image" refreshes the captcha in place. */
+(function () {
+  "use strict";
+
+  function toggleBlocks() {
+    document.querySelectorAll("[data-reveal-when], [data-conceal-when]").forEach(function (block) {
+      var revealId = block.getAttribute("data-reveal-when");
+      var concealId = block.getAttribute("data-conceal-when");
+      var box = document.getElementById(revealId || concealId);
+      if (!box) { return; }
+      block.hidden = revealId ? !box.checked : box.checked;
+    });
+  }
+
+  function setupToggles() {
+    var ids = new Set();
+    document.querySelectorAll("[data-reveal-when], [data-conceal-when]").forEach(function (block) {
+      ids.add(block.getAttribute("data-reveal-when") || block.getAttribute("data-conceal-when"));
+    });
+    ids.forEach(function (id) {
+      var box = document.getElementById(id);
+      if (box) { box.addEventListener("change", toggleBlocks); }
+    });
+    toggleBlocks();
+  }
+
+  function setupSpecialties() {
+    var profession = document.querySelector("select[data-profession]");
+    var specialty = document.querySelector("select[data-specialty]");
+    if (!profession || !specialty) { return; }
+    var block = document.querySelector("[data-specialty-block]");
+    var label = document.querySelector('label[for="' + specialty.id + '"]');
+    var labelText = label ? label.firstChild : null;
+    var baseLabel = labelText ? labelText.textContent.split(" - ")[0] : "";
+    var groups = Array.prototype.map.call(specialty.querySelectorAll("optgroup"), function (group) {
+      return group.cloneNode(true);
+    });
+    var emptyOption = specialty.querySelector('option[value=""]');
+
+    function update() {
+      var chosen = profession.options[profession.selectedIndex];
+      var name = chosen && chosen.value ? chosen.getAttribute("data-label") : "";
+      var current = specialty.value;
+      specialty.textContent = "";
+      if (emptyOption) { specialty.appendChild(emptyOption); }
+      var shown = 0;
+      groups.forEach(function (group) {
+        if (!name || group.label === name) {
+          var copy = group.cloneNode(true);
+          specialty.appendChild(copy);
+          shown += copy.querySelectorAll("option").length;
+        }
+      });
+      specialty.value = current;
+      if (specialty.value !== current) { specialty.value = ""; }
+      if (labelText) {
+        labelText.textContent = name ? baseLabel + " - " + name + " " : baseLabel + " ";
+      }
+      if (block) {
+        block.hidden = Boolean(name) && shown === 0;
+      }
+    }
+    profession.addEventListener("change", update);
+    update();
+  }
+
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  }
+
+  function setupCaptchaRefresh() {
+    var link = document.querySelector("[data-captcha-refresh]");
+    if (!link || !window.fetch) { return; }
+    link.addEventListener("click", function (event) {
+      var image = document.querySelector("[data-captcha-image]");
+      var key = document.querySelector('input[name="captcha_0"]');
+      if (!image || !key) { return; }
+      event.preventDefault();
+      fetch(link.getAttribute("data-captcha-refresh"), {headers: {"X-Requested-With": "XMLHttpRequest"}, credentials: "same-origin"})
+        .then(function (response) { if (!response.ok) { throw new Error(); } return response.json(); })
+        .then(function (data) {
+          image.src = data.image_url;
+          key.value = data.key;
+          var audio = document.querySelector("[data-captcha-audio]");
+          if (audio && data.audio_url) { audio.href = data.audio_url; }
+          var answer = document.querySelector('input[name="captcha_1"]');
+          if (answer) { answer.value = ""; answer.focus(); }
+        })
+        .catch(function () { window.location.href = link.href; });
+    });
+  }
+
+  function init() {
+    setupToggles();
+    setupSpecialties();
+    setupCaptchaRefresh();
+    focusErrorSummary();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

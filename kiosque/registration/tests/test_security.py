@@ -1,0 +1,196 @@
+"""What the registration form must resist: oversized and malformed input, markup and SQL
+fragments, invisible characters, forged posts. Never a 500, always escaped output."""
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+
+from kiosque.registration.forms import IdentityForm
+from kiosque.registration.models import RegistrationRequest
+from kiosque.registration.tests.conftest import IDENTITY, STEP_DATA, STEP_URLS
+
+CONTROL = "Ce champ contient des caractères invisibles ou de contrôle : retirez-les."
+NOT_A_NAME = "Saisissez uniquement des lettres, des espaces, des tirets (-) ou des apostrophes (')."
+
+
+@pytest.fixture
+def at_identity(wizard):
+    wizard.complete("conditions")
+    return wizard
+
+
+def name_errors(wizard, value):
+    response = wizard.post("identity", last_name=value)
+    assert response.status_code == 200
+    return response.context["form"].errors["last_name"]
+
+
+def test_ten_thousand_characters_name(at_identity):
+    assert name_errors(at_identity, "A" * 10_000) == [
+        "Assurez-vous que cette valeur comporte au plus 100 caractères (actuellement 10000)."
+    ]
+
+
+@pytest.mark.parametrize("value", ["DU\x07PONT", "DUPONT\x1f", "DU\x00PONT", "DU\x1bPONT"])
+def test_control_characters_refused(at_identity, value):
+    assert name_errors(at_identity, value) == [CONTROL]
+
+
+@pytest.mark.parametrize("value", ["\u200fDUPONT", "DU\u202ePONT", "DU\u200bPONT"])
+def test_right_to_left_and_invisible_marks_refused(at_identity, value):
+    assert name_errors(at_identity, value) == [CONTROL]
+
+
+@pytest.mark.parametrize(
+    "value", ["DUPONT 😀", "<b>DUPONT</b>", "DUPONT'; DROP TABLE x;--", "DUPONT2", "-"]
+)
+def test_names_are_letters_only(at_identity, value):
+    assert name_errors(at_identity, value) == [NOT_A_NAME]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Le Bihan-Kérouac", "Le Bihan-Kérouac"),
+        ("N’Diaye", "N'Diaye"),
+        ("  Zoë   Ämélie ", "Zoë Ämélie"),
+        ("Ωμέγα", "Ωμέγα"),
+        ("E\u0301lodie", "Élodie"),
+    ],
+)
+def test_real_names_accepted_and_normalised(at_identity, typed, kept):
+    assert at_identity.post("identity", first_name=typed).status_code == 302
+    form = at_identity.client.get(STEP_URLS["identity"]).context["form"]
+    assert form.cleaned_data["first_name"] == kept
+
+
+def test_control_character_in_free_text_refused(wizard):
+    wizard.complete("conditions", "identity", "contacts")
+    response = wizard.post("establishment", etab1_service="Onco\x08logie")
+    assert response.context["form"].errors["etab1_service"] == [CONTROL]
+
+
+def test_markup_and_sql_stored_as_typed_and_escaped(wizard, captcha_test_mode):
+    service = "<script>alert('x')</script>'; DROP TABLE registration_registrationrequest;--"
+    wizard.complete(establishment={"etab1_service": service, "etab1_function": "Chef 🩺"})
+    page = wizard.client.get(STEP_URLS["summary"]).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "Chef 🩺" in page
+    assert wizard.submit().status_code == 302
+    place = RegistrationRequest.objects.get().establishments.get()
+    assert place.service == service
+    assert place.function == "Chef 🩺"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"profession": "<script>"},
+        {"profession": "9" * 500},
+        {"specialty": "' OR 1=1 --"},
+        {"title": "x" * 10_000},
+        {"birth_date": "99/99/99999999"},
+        {"rpps": "1" * 10_000},
+    ],
+)
+def test_malformed_identity_is_an_error_not_a_crash(at_identity, changes):
+    response = at_identity.post("identity", **changes)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert "<script>" not in response.content.decode().split("<main", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"etab1_finess": "' OR 1=1 --"},
+        {"etab1_finess": "9" * 10_000},
+        {"etab1_query": "x" * 10_000, "etab1_finess": "", "action": "search-1"},
+        {"etab1_query": "%_\\' OR 1=1", "etab1_finess": "", "action": "search-1"},
+        {"etab1_not_listed": "on", "etab1_departement": "<b>"},
+        {"action": "search-9"},
+    ],
+)
+def test_malformed_establishment_is_not_a_crash(wizard, changes):
+    wizard.complete("conditions", "identity", "contacts")
+    response = wizard.post("establishment", **changes)
+    assert response.status_code in (200, 302)
+
+
+def test_oversized_contacts(wizard):
+    wizard.complete("conditions", "identity")
+    long_mail = "a" * 300 + "@example.fr"
+    response = wizard.post(
+        "contacts", email_auth=long_mail, email_auth_confirmation=long_mail, phone_mobile="6" * 500
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "email_auth" in errors
+    assert "phone_mobile" in errors
+
+
+def test_malformed_captcha_key(wizard):
+    wizard.complete()
+    response = wizard.client.post(
+        STEP_URLS["summary"], {"captcha_0": "x" * 5000, "captcha_1": "y" * 5000}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["captcha"]
+
+
+def test_csrf_enforced(establishments):
+    client = Client(enforce_csrf_checks=True, REMOTE_ADDR="10.66.0.1")
+    response = client.post(STEP_URLS["conditions"], {"accept": "on"})
+    assert response.status_code == 403
+    page = client.get(STEP_URLS["conditions"])
+    token = page.context["csrf_token"]
+    response = client.post(
+        STEP_URLS["conditions"], {"accept": "on", "csrfmiddlewaretoken": str(token)}
+    )
+    assert response.status_code == 302
+
+
+def test_csrf_enforced_on_the_final_submission(establishments, captcha_test_mode):
+    client = Client(enforce_csrf_checks=True, REMOTE_ADDR="10.66.0.2")
+    for step in ("conditions", "identity", "contacts", "establishment"):
+        token = str(client.get(STEP_URLS[step]).context["csrf_token"])
+        response = client.post(STEP_URLS[step], {**STEP_DATA[step], "csrfmiddlewaretoken": token})
+        assert response.status_code == 302
+    response = client.post(STEP_URLS["summary"], {"captcha_0": "x", "captcha_1": "PASSED"})
+    assert response.status_code == 403
+    assert not RegistrationRequest.objects.exists()
+
+
+def test_only_get_and_post(client):
+    assert client.put(STEP_URLS["conditions"]).status_code == 405
+    assert client.post("/inscription/merci/").status_code == 405
+
+
+def test_pages_have_no_inline_script_or_style(wizard):
+    wizard.complete()
+    for url in (*STEP_URLS.values(), "/inscription/conditions/"):
+        page = wizard.client.get(url).content.decode()
+        assert "style=" not in page
+        assert "<script>" not in page
+        assert "onclick" not in page
+
+
+@hypothesis_settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    last_name=st.text(max_size=120),
+    first_name=st.text(max_size=120),
+    birth_date=st.text(max_size=20),
+    rpps=st.text(max_size=20),
+)
+def test_identity_form_never_crashes(db, last_name, first_name, birth_date, rpps):
+    form = IdentityForm(
+        {**IDENTITY, "last_name": last_name, "first_name": first_name,
+         "birth_date": birth_date, "rpps": rpps}
+    )
+    if form.is_valid():
+        for value in (form.cleaned_data["last_name"], form.cleaned_data["first_name"]):
+            assert value == " ".join(value.split())
+            assert "<" not in value

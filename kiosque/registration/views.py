@@ -1,0 +1,211 @@
+"""The "Créer un compte" wizard: thin views over the step forms, the session state
+(wizard.py) and the submit flow."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kiosque.core import ratelimit
+from kiosque.registration import wizard
+from kiosque.registration.captcha import audio_enabled
+from kiosque.registration.forms import (
+    ConditionsForm,
+    ContactsForm,
+    EstablishmentForm,
+    IdentityForm,
+    SummaryForm,
+)
+from kiosque.registration.flows.submit import Application, submit_registration
+
+STEP_FORMS = {
+    "conditions": ConditionsForm,
+    "identity": IdentityForm,
+    "contacts": ContactsForm,
+    "establishment": EstablishmentForm,
+}
+STEP_TEMPLATES = {
+    "conditions": "registration/step_conditions.html",
+    "identity": "registration/step_identity.html",
+    "contacts": "registration/step_contacts.html",
+    "establishment": "registration/step_establishment.html",
+}
+SUBMIT_LIMIT = getattr(settings, "KIOSQUE_REGISTRATION_SUBMIT_LIMIT", 5)
+SUBMIT_WINDOW = getattr(settings, "KIOSQUE_REGISTRATION_SUBMIT_WINDOW", 3600)
+DIRECTORY_WARNING = _(
+    "Le nom, le prénom ou la profession saisis ne correspondent pas à ceux de l'Annuaire Santé "
+    "pour ce N° RPPS. Vérifiez votre saisie : vous pouvez tout de même envoyer votre demande, "
+    "l'équipe qui l'examinera fera la vérification."
+)
+
+
+def _steps(current: str, session) -> list[dict]:
+    return [
+        {
+            "title": step.title,
+            "url": reverse(f"registration:{step.url_name}"),
+            "current": step.name == current,
+            "done": wizard.is_complete(session, step.name),
+        }
+        for step in wizard.STEPS
+    ]
+
+
+def _render_step(request, name: str, form, status=200, **extra):
+    index = [step.name for step in wizard.STEPS].index(name)
+    previous = wizard.STEPS[index - 1] if index else None
+    context = {
+        "form": form,
+        "step": wizard.STEPS[index],
+        "step_number": index + 1,
+        "step_count": len(wizard.STEPS),
+        "steps": _steps(name, request.session),
+        "previous_url": reverse(f"registration:{previous.url_name}") if previous else None,
+        **extra,
+    }
+    return render(request, STEP_TEMPLATES.get(name, "registration/step_summary.html"), context,
+                  status=status)
+
+
+def _guard(request, name: str):
+    missing = wizard.first_incomplete(request.session, before=name)
+    if missing is not None:
+        return redirect(f"registration:{missing.url_name}")
+    return None
+
+
+def _next_url(name: str) -> str:
+    names = [step.name for step in wizard.STEPS]
+    return reverse(f"registration:{wizard.STEPS[names.index(name) + 1].url_name}")
+
+
+def _search_action(request) -> int | None:
+    action = request.POST.get("action", "")
+    if action in ("search-1", "search-2"):
+        return int(action[-1])
+    return None
+
+
+def _data_step(request, name: str):
+    if (response := _guard(request, name)) is not None:
+        return response
+    form_class = STEP_FORMS[name]
+    if request.method == "POST":
+        form = form_class(request.POST)
+        search_block = _search_action(request) if name == "establishment" else None
+        if search_block is not None:
+            form.search(search_block)
+            return _render_step(request, name, form.show_without_errors())
+        if form.is_valid():
+            wizard.store(request.session, name, form)
+            if getattr(form, "directory_check", {}).get("mismatches"):
+                messages.warning(request, DIRECTORY_WARNING)
+            return redirect(_next_url(name))
+        return _render_step(request, name, form)
+    stored = wizard.stored(request.session, name)
+    form = form_class(stored) if stored is not None else form_class()
+    return _render_step(request, name, form)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def start(request):
+    return _data_step(request, "conditions")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def identity(request):
+    return _data_step(request, "identity")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def contacts(request):
+    return _data_step(request, "contacts")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def establishment(request):
+    return _data_step(request, "establishment")
+
+
+def _stored_forms(session) -> dict:
+    return {name: STEP_FORMS[name](wizard.stored(session, name)) for name in wizard.DATA_STEPS}
+
+
+def _summary_sections(forms) -> list[dict]:
+    sections = [
+        {
+            "title": wizard.step_named(name).title,
+            "url": reverse(f"registration:{wizard.step_named(name).url_name}"),
+            "rows": forms[name].summary_rows(),
+        }
+        for name in ("identity", "contacts")
+    ]
+    titles = {1: _("Etablissement d'exercice"), 2: _("Deuxième établissement")}
+    for position, rows in forms["establishment"].summary_sections():
+        sections.append(
+            {
+                "title": titles[position],
+                "url": reverse("registration:establishment"),
+                "rows": rows,
+            }
+        )
+    return sections
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit.limit("registration-submit", limit=SUBMIT_LIMIT, window=SUBMIT_WINDOW, backend="db")
+def summary(request):
+    if (response := _guard(request, "summary")) is not None:
+        return response
+    forms = _stored_forms(request.session)
+    for name, step_form in forms.items():
+        if not step_form.is_valid():
+            return redirect(f"registration:{wizard.step_named(name).url_name}")
+    form = SummaryForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        application = Application(
+            identity=forms["identity"].cleaned_data,
+            contacts=forms["contacts"].cleaned_data,
+            establishments=forms["establishment"].establishments,
+            directory_check=forms["identity"].directory_check,
+        )
+        submit_registration(application, request=request)
+        wizard.clear(request.session)
+        request.session[wizard.SUBMITTED_KEY] = True
+        return redirect("registration:done")
+    return _render_step(
+        request,
+        "summary",
+        form,
+        sections=_summary_sections(forms),
+        directory_warning=(
+            DIRECTORY_WARNING if forms["identity"].directory_check.get("mismatches") else ""
+        ),
+        captcha_audio=audio_enabled(),
+        captcha_refresh_url=(
+            f"{reverse('registration:summary')}?nouvelle-image={secrets.token_hex(4)}#captcha"
+        ),
+    )
+
+
+@never_cache
+@require_GET
+def done(request):
+    if not request.session.get(wizard.SUBMITTED_KEY):
+        return redirect("registration:start")
+    return render(request, "registration/done.html")
+
+
+@require_GET
+def conditions_text(request):
+    return render(request, "registration/conditions.html")

@@ -1,0 +1,80 @@
+"""The wizard's state: what each step received when it was last valid, kept in the session.
+
+Only valid data is stored, as the raw submitted values (so a step's form can be rebound and
+re-validated at any time); a step is reachable once every earlier step holds data.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
+
+SESSION_KEY = "registration_wizard"
+SUBMITTED_KEY = "registration_submitted"
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    url_name: str
+    title: str
+
+
+STEPS = (
+    Step("conditions", "start", _("Conditions d'utilisation")),
+    Step("identity", "identity", _("Informations personnelles")),
+    Step("contacts", "contacts", _("Contacts")),
+    Step("establishment", "establishment", _("Informations établissement")),
+    Step("summary", "summary", _("Récapitulatif")),
+)
+DATA_STEPS = tuple(step.name for step in STEPS if step.name != "summary")
+
+
+def step_named(name: str) -> Step:
+    return next(step for step in STEPS if step.name == name)
+
+
+def raw_data(form) -> dict[str, list[str]]:
+    """The submitted values of the form's own fields (nothing else of the POST is kept)."""
+    data = {}
+    for name in form.fields:
+        key = form.add_prefix(name)
+        values = form.data.getlist(key) if hasattr(form.data, "getlist") else [form.data.get(key)]
+        values = [value for value in values if value is not None]
+        if values:
+            data[key] = values
+    return data
+
+
+def _state(session) -> dict:
+    return session.get(SESSION_KEY) or {}
+
+
+def stored(session, step_name: str) -> MultiValueDict | None:
+    data = _state(session).get(step_name)
+    return MultiValueDict(data) if data is not None else None
+
+
+def store(session, step_name: str, form) -> None:
+    state = _state(session)
+    state[step_name] = raw_data(form)
+    session[SESSION_KEY] = state
+    session.pop(SUBMITTED_KEY, None)
+
+
+def is_complete(session, step_name: str) -> bool:
+    return step_name in _state(session)
+
+
+def first_incomplete(session, before: str) -> Step | None:
+    """The first earlier step without valid data, or None when `before` may be shown."""
+    for step in STEPS:
+        if step.name == before:
+            return None
+        if not is_complete(session, step.name):
+            return step
+    return None
+
+
+def clear(session) -> None:
+    session.pop(SESSION_KEY, None)
