@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-pytest_plugins = ["kiosque.testing.smtp"]
+pytest_plugins = ["kiosque.testing.smtp", "kiosque.testing.browser"]
 
 
 def pytest_sessionfinish(session, exitstatus):

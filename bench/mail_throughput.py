@@ -107,12 +107,11 @@ def main() -> None:
         expected = set(OutboxMessage.objects.values_list("message_id", flat=True))
         sent_rows = OutboxMessage.objects.filter(status="sent").count()
         arrivals = sorted(message.received_at for message in messages)
-        steady = (
-            (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else 0.0
-        )
+        steady = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else 0.0
         print(f"database            {engine}")
         print(f"messages            {args.count} (batch {args.batch})")
-        print(f"enqueue             {enqueue_seconds:.2f} s  ({args.count / enqueue_seconds:.0f}/s)")
+        enqueue_rate = args.count / enqueue_seconds
+        print(f"enqueue             {enqueue_seconds:.2f} s  ({enqueue_rate:.0f}/s)")
         print(
             f"worker --once       {worker_seconds:.2f} s  "
             f"({args.count / worker_seconds:.0f}/s including process start)"

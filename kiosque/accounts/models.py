@@ -48,7 +48,9 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         # `_password` is set by set_password() and cleared by Django for mere hash upgrades,
         # so this sees every real password change (our flows, the admin, createsuperuser).
-        password_changed = self._password is not None
+        password_changed = self._password is not None or (
+            self._state.adding and self.has_usable_password()  # create_user() hashes directly
+        )
         if password_changed:
             self.password_changed_at = timezone.now()
             update_fields = kwargs.get("update_fields")

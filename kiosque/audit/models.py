@@ -39,6 +39,7 @@ class AuditAction(models.TextChoices):
     REGISTRATION_CORRECTED = "registration.corrected", _("Demande complétée par le demandeur")
     CREDENTIALS_SENT = "account.credentials_sent", _("Nouveaux identifiants envoyés")
     REVIEWER_ACTION = "backoffice.action", _("Action d'un gestionnaire de comptes")
+    ACCESS_INFO_REQUESTED = "access.info_requested", _("Complément demandé sur un accès")
 
 
 class AuditOutcome(models.TextChoices):

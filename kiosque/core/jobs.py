@@ -83,9 +83,7 @@ def run(job: PeriodicJob) -> bool:
     except Exception as exc:  # noqa: BLE001 - a failing job must not stop the worker
         logger.exception("job failed name=%s", job.name)
         error = f"{type(exc).__name__}: {exc}"[:1000]
-    JobRun.objects.filter(name=job.name).update(
-        last_finished_at=timezone.now(), last_error=error
-    )
+    JobRun.objects.filter(name=job.name).update(last_finished_at=timezone.now(), last_error=error)
     if not error:
         logger.info("job done name=%s", job.name)
     return not error

@@ -173,7 +173,11 @@ class EstablishmentToken(models.Model):
                 name="directory_token_idx",
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
             ),
-            models.Index(fields=["establishment"], name="directory_token_est_idx"),
+            models.Index(
+                fields=["establishment", "token"],
+                name="directory_token_est_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
         ]
 
 

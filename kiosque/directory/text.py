@@ -1,5 +1,6 @@
 """Text normalisation shared by the search index and the search queries."""
 
+import functools
 import re
 import unicodedata
 
@@ -12,12 +13,17 @@ STOP_WORDS = frozenset(
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-def normalize(text: str) -> str:
+@functools.lru_cache(maxsize=32768)
+def _normalize(text: str) -> str:
     """Lower case ASCII letters and digits separated by single spaces ("Hôpital d'Orléans"
     -> "hopital d orleans"); ligatures and accents folded, everything else a separator."""
-    folded = unicodedata.normalize("NFKD", str(text or "").replace("œ", "oe").replace("Œ", "OE"))
+    folded = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
     ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
     return _NON_ALNUM.sub(" ", ascii_text).strip()
+
+
+def normalize(text) -> str:
+    return _normalize(str(text or ""))
 
 
 def words(text: str) -> list[str]:

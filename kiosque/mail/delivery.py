@@ -206,9 +206,7 @@ def _release(messages: list[OutboxMessage], token: str) -> int:
     """Hand claimed-but-unsent messages back (clean stop): not an attempt."""
     return OutboxMessage.objects.filter(
         pk__in=[message.pk for message in messages], lease_token=token, status=Status.SENDING
-    ).update(
-        status=Status.PENDING, lease_until=None, lease_token="", attempts=F("attempts") - 1
-    )
+    ).update(status=Status.PENDING, lease_until=None, lease_token="", attempts=F("attempts") - 1)
 
 
 def _describe(exc: Exception) -> str:

@@ -10,8 +10,6 @@ auth_time, sid) in ID tokens, Kiosque's claims, and ID tokens signed with the ke
 import hashlib
 import json
 import logging
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -109,6 +107,14 @@ class KiosqueValidator(OAuth2Validator):
         if self._load_application(client_id, request) is None:
             return True
         return request.client.client_type == request.client.CLIENT_PUBLIC
+
+    def validate_silent_login(self, request):
+        # The authorization view answers login_required itself when nobody is signed in.
+        return True
+
+    def validate_silent_authorization(self, request):
+        # First-party applications: no consent to ask for (the access gate is in the view).
+        return True
 
     def save_authorization_code(self, client_id, code, request, *args, **kwargs):
         sign_in = getattr(request, "kiosque_sign_in", None)
@@ -249,6 +255,3 @@ def sign_jwt(payload: dict, alg: str, typ: str) -> str:
     token.make_signed_token(key.key)
     return token.serialize()
 
-
-def expiry(seconds: int):
-    return timezone.now() + timedelta(seconds=seconds)

@@ -209,6 +209,5 @@ def load(stdout) -> None:
     if referent:
         Application.objects.get(slug="dcc").referents.add(referent)
     stdout.write(
-        f"Applications de démonstration : {len(applications)}, "
-        f"communautés : {len(COMMUNITIES)}"
+        f"Applications de démonstration : {len(applications)}, communautés : {len(COMMUNITIES)}"
     )

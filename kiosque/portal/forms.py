@@ -49,18 +49,18 @@ class AccessRequestForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         for spec in self.specs:
-            if spec.kind == RequestField.Kind.YES_NO and spec.must_be_yes:
-                if cleaned.get(spec.key) == NO:
-                    self.add_error(
-                        spec.key,
-                        ValidationError(
-                            _(
-                                "Votre demande ne peut être envoyée que si vous la confirmez : "
-                                "répondez « Oui » ou renoncez à la demande."
-                            ),
-                            code="not_confirmed",
+            confirmation = spec.kind == RequestField.Kind.YES_NO and spec.must_be_yes
+            if confirmation and cleaned.get(spec.key) == NO:
+                self.add_error(
+                    spec.key,
+                    ValidationError(
+                        _(
+                            "Votre demande ne peut être envoyée que si vous la confirmez : "
+                            "répondez « Oui » ou renoncez à la demande."
                         ),
-                    )
+                        code="not_confirmed",
+                    ),
+                )
         return cleaned
 
     def answers(self) -> list[dict]:

@@ -348,3 +348,6 @@ class TilePreference(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "application"], name="portal_unique_tile_pref")
         ]
+
+    def __str__(self):
+        return f"{self.user} — {self.application} ({self.position})"

@@ -43,12 +43,16 @@ def referent_required(view):
     return wrapper
 
 
+def _application_ids(user) -> list[int]:
+    return list(referent_applications(user).values_list("pk", flat=True))
+
+
 def _requests_of(user):
-    return AccessRequest.objects.filter(application__in=referent_applications(user))
+    return AccessRequest.objects.filter(application_id__in=_application_ids(user))
 
 
 def _grants_of(user):
-    return AccessGrant.objects.filter(application__in=referent_applications(user))
+    return AccessGrant.objects.filter(application_id__in=_application_ids(user))
 
 
 @referent_required
@@ -82,7 +86,8 @@ def queue(request):
             "page": page,
             "applications": applications,
             "counts": [
-                (value, label, counts.get(value, 0)) for value, label in AccessRequest.Status.choices
+                (value, label, counts.get(value, 0))
+                for value, label in AccessRequest.Status.choices
             ],
         },
     )
@@ -105,9 +110,9 @@ def _detail_context(request, access_request, **forms):
         "profile": _profile(access_request.user),
         "account_usable": account_is_usable(access_request.user),
         "missing_communities": missing,
-        "memberships": CommunityMembership.objects.filter(
-            user=access_request.user
-        ).select_related("community"),
+        "memberships": CommunityMembership.objects.filter(user=access_request.user).select_related(
+            "community"
+        ),
         "history": AccessRequest.objects.filter(
             user=access_request.user, application=application
         ).exclude(pk=access_request.pk),
@@ -227,9 +232,7 @@ def _grant_page(request, access, status=200, **forms):
         "requester": access.user,
         "profile": _profile(access.user),
         "account_usable": account_is_usable(access.user),
-        "roles_form": RolesForm(
-            access.application, initial={"roles": list(access.roles.all())}
-        ),
+        "roles_form": RolesForm(access.application, initial={"roles": list(access.roles.all())}),
         "revoke_form": RevokeForm(),
     }
     context.update(forms)

@@ -8,7 +8,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("referent/", referent_views.queue, name="referent_queue"),
     path("referent/demandes/<int:pk>/", referent_views.request_detail, name="referent_request"),
-    path("referent/demandes/<int:pk>/accorder/", referent_views.grant, name="referent_grant_request"),
+    path(
+        "referent/demandes/<int:pk>/accorder/", referent_views.grant, name="referent_grant_request"
+    ),
     path("referent/demandes/<int:pk>/refuser/", referent_views.refuse, name="referent_refuse"),
     path(
         "referent/demandes/<int:pk>/completer/",

@@ -126,9 +126,7 @@ def reply(request, slug):
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
-            request_access.reply(
-                request.user, pending, form.cleaned_data["reply"], request=request
-            )
+            request_access.reply(request.user, pending, form.cleaned_data["reply"], request=request)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:

@@ -21,7 +21,16 @@ class ReadOnlyMixin:
 class RequestedEstablishmentInline(ReadOnlyMixin, admin.TabularInline):
     model = RequestedEstablishment
     extra = 0
-    fields = ("position", "finess", "name", "postal_code", "city", "not_listed", "function", "service")
+    fields = (
+        "position",
+        "finess",
+        "name",
+        "postal_code",
+        "city",
+        "not_listed",
+        "function",
+        "service",
+    )
     readonly_fields = fields
 
 
@@ -41,7 +50,10 @@ class RegistrationRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
     inlines = [RequestedEstablishmentInline]
     readonly_fields = ("duplicate_reason_labels",)
     fieldsets = (
-        (None, {"fields": ("status", "created_at", "probable_duplicate", "duplicate_reason_labels")}),
+        (
+            None,
+            {"fields": ("status", "created_at", "probable_duplicate", "duplicate_reason_labels")},
+        ),
         (
             _("Informations personnelles"),
             {

@@ -145,7 +145,6 @@ class Block:
     """What the template needs to draw one establishment block."""
 
     number: int
-    form: forms.Form
     selected: Establishment | None = None
     results: list[Establishment] | None = None
     fields: dict = field(default_factory=dict)
@@ -177,12 +176,9 @@ class EstablishmentForm(WithoutValidation, forms.Form):
         return [
             Block(
                 number=number,
-                form=self,
                 selected=self.selected_establishment(number),
                 results=self.search_results.get(number),
-                fields={
-                    name: self[f"etab{number}_{name}"] for name in block_fields(number)
-                },
+                fields={name: self[f"etab{number}_{name}"] for name in block_fields(number)},
             )
             for number in BLOCKS
         ]
@@ -272,7 +268,9 @@ class EstablishmentForm(WithoutValidation, forms.Form):
             validate_finess(finess)
         except ValidationError:
             return self._missing(number, _("Sélectionnez à nouveau votre établissement."))
-        establishment = Establishment.objects.select_related("departement").filter(pk=finess).first()
+        establishment = (
+            Establishment.objects.select_related("departement").filter(pk=finess).first()
+        )
         if establishment is None:
             return self._missing(number, _("Sélectionnez à nouveau votre établissement."))
         return {

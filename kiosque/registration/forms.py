@@ -186,7 +186,9 @@ class IdentityForm(forms.Form):
         widget=forms.DateInput(
             format="%d/%m/%Y", attrs={"autocomplete": "bday", "inputmode": "numeric"}
         ),
-        error_messages={"invalid": _("Saisissez une date au format jj/mm/aaaa, par exemple 07/06/1994.")},
+        error_messages={
+            "invalid": _("Saisissez une date au format jj/mm/aaaa, par exemple 07/06/1994.")
+        },
     )
 
     def __init__(self, *args, **kwargs):
@@ -235,8 +237,10 @@ class IdentityForm(forms.Form):
         youngest = today.replace(year=today.year - MIN_AGE_YEARS, day=min(today.day, 28))
         if not oldest <= birth_date <= youngest:
             raise ValidationError(
-                _("Vérifiez votre date de naissance : elle doit être comprise entre le "
-                  "%(oldest)s et le %(youngest)s."),
+                _(
+                    "Vérifiez votre date de naissance : elle doit être comprise entre le "
+                    "%(oldest)s et le %(youngest)s."
+                ),
                 code="birth_date_range",
                 params={
                     "oldest": oldest.strftime("%d/%m/%Y"),
@@ -251,22 +255,29 @@ class IdentityForm(forms.Form):
         if profession is None:
             return data
         self._clean_specialty(data, profession)
-        if profession.has_rpps and not data.get("foreign_diploma") and not data.get("rpps"):
-            if "rpps" not in self.errors:
-                self.add_error(
-                    "rpps",
-                    ValidationError(
-                        _(
-                            "Le N° RPPS est obligatoire pour la profession %(profession)s, sauf "
-                            "si vous avez un diplôme étranger (cochez alors « Diplôme étranger »)."
-                        ),
-                        code="rpps_required",
-                        params={"profession": profession.label},
+        if self._rpps_missing(data, profession):
+            self.add_error(
+                "rpps",
+                ValidationError(
+                    _(
+                        "Le N° RPPS est obligatoire pour la profession %(profession)s, sauf "
+                        "si vous avez un diplôme étranger (cochez alors « Diplôme étranger »)."
                     ),
-                )
+                    code="rpps_required",
+                    params={"profession": profession.label},
+                ),
+            )
         if data.get("rpps") and not self.errors:
             self.directory_check = compare_with_directory(data)
         return data
+
+    def _rpps_missing(self, data, profession) -> bool:
+        return (
+            profession.has_rpps
+            and not data.get("foreign_diploma")
+            and not data.get("rpps")
+            and "rpps" not in self.errors
+        )
 
     def _clean_specialty(self, data, profession):
         code = data.get("specialty")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kiosque.core import ratelimit
 from kiosque.registration import wizard
 from kiosque.registration.captcha import audio_enabled
+from kiosque.registration.flows.submit import Application, submit_registration
 from kiosque.registration.forms import (
     ConditionsForm,
     ContactsForm,
@@ -21,7 +22,6 @@ from kiosque.registration.forms import (
     IdentityForm,
     SummaryForm,
 )
-from kiosque.registration.flows.submit import Application, submit_registration
 
 STEP_FORMS = {
     "conditions": ConditionsForm,
@@ -68,8 +68,9 @@ def _render_step(request, name: str, form, status=200, **extra):
         "previous_url": reverse(f"registration:{previous.url_name}") if previous else None,
         **extra,
     }
-    return render(request, STEP_TEMPLATES.get(name, "registration/step_summary.html"), context,
-                  status=status)
+    return render(
+        request, STEP_TEMPLATES.get(name, "registration/step_summary.html"), context, status=status
+    )
 
 
 def _guard(request, name: str):

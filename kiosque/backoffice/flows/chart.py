@@ -37,8 +37,16 @@ def bar_chart(labels: list[str], series: list[Series], *, title: str) -> str:
             height = plot_height * value / top
             x = MARGIN_LEFT + index * group_width + 3 + position * bar_width
             y = MARGIN_TOP + plot_height - height
-            bars.append((serie.css_class, f"{x:.1f}", f"{y:.1f}", f"{bar_width - 1:.1f}",
-                         f"{height:.1f}", f"{serie.name} {labels[index]} : {value}"))
+            bars.append(
+                (
+                    serie.css_class,
+                    f"{x:.1f}",
+                    f"{y:.1f}",
+                    f"{bar_width - 1:.1f}",
+                    f"{height:.1f}",
+                    f"{serie.name} {labels[index]} : {value}",
+                )
+            )
     ticks = [
         (
             f"{MARGIN_LEFT + index * group_width + group_width / 2:.1f}",
@@ -64,7 +72,8 @@ def bar_chart(labels: list[str], series: list[Series], *, title: str) -> str:
         top=top,
         bars=format_html_join(
             "",
-            '<rect class="chart__bar {}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>',
+            '<rect class="chart__bar {}" x="{}" y="{}" width="{}" height="{}">'
+            "<title>{}</title></rect>",
             bars,
         ),
         ticks=format_html_join(
@@ -77,8 +86,14 @@ def bar_chart(labels: list[str], series: list[Series], *, title: str) -> str:
             '<rect class="chart__bar {}" x="{}" y="{}" width="10" height="10"/>'
             '<text class="chart__label" x="{}" y="{}">{}</text>',
             (
-                (s.css_class, MARGIN_LEFT + i * 160, HEIGHT - 14, MARGIN_LEFT + i * 160 + 14,
-                 HEIGHT - 5, s.name)
+                (
+                    s.css_class,
+                    MARGIN_LEFT + i * 160,
+                    HEIGHT - 14,
+                    MARGIN_LEFT + i * 160 + 14,
+                    HEIGHT - 5,
+                    s.name,
+                )
                 for i, s in enumerate(series)
             ),
         ),

@@ -58,7 +58,9 @@ def _name_points(registration, record: PractitionerRecord) -> list[Point]:
     return [
         Point(
             str(_("Nom")),
-            " / ".join(dict.fromkeys(n for n in (registration.last_name, registration.birth_name) if n)),
+            " / ".join(
+                dict.fromkeys(n for n in (registration.last_name, registration.birth_name) if n)
+            ),
             record.last_name,
             _compare({registration.last_name, registration.birth_name}, record.last_name),
         ),

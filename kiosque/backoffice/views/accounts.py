@@ -24,7 +24,12 @@ def account_list(request):
     return render(
         request,
         "backoffice/accounts.html",
-        {"form": form, "accounts": search_accounts(text), "searched": bool(text), "section": "accounts"},
+        {
+            "form": form,
+            "accounts": search_accounts(text),
+            "searched": bool(text),
+            "section": "accounts",
+        },
     )
 
 
@@ -36,7 +41,10 @@ def account_detail(request, pk):
     return render(
         request,
         "backoffice/account_detail.html",
-        {"account": overview(user), "actions": actions, "is_self": user.pk == request.user.pk,
+        {
+            "account": overview(user),
+            "actions": actions,
+            "is_self": user.pk == request.user.pk,
             "section": "accounts",
         },
     )

@@ -61,7 +61,9 @@ def correction(request, token):
     contacts = ContactsForm(data, prefix="contacts", initial=contacts_initial)
     answer = AnswerForm(data, prefix="reponse")
     forms_ = (identity, contacts, answer)
-    if data is not None and all([form.is_valid() for form in forms_]):
+    # Validate every form (not stopping at the first) so that every error shows at once.
+    valid = [form.is_valid() for form in forms_]
+    if data is not None and all(valid):
         try:
             correct.apply_correction(
                 registration,

@@ -25,8 +25,8 @@ PAGE_SIZE = 50
 @require_GET
 def request_queue(request):
     form = QueueFilterForm(request.GET or None)
-    registrations = queue.filter_requests(**form.filters()) if form.is_bound else (
-        queue.filter_requests()
+    registrations = (
+        queue.filter_requests(**form.filters()) if form.is_bound else (queue.filter_requests())
     )
     page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
@@ -58,8 +58,8 @@ def request_queue(request):
 @require_GET
 def export_queue(request):
     form = QueueFilterForm(request.GET or None)
-    registrations = queue.filter_requests(**form.filters()) if form.is_bound else (
-        queue.filter_requests()
+    registrations = (
+        queue.filter_requests(**form.filters()) if form.is_bound else (queue.filter_requests())
     )
     response = HttpResponse(
         export.queue_csv(registrations.iterator(chunk_size=500)),
@@ -107,8 +107,10 @@ def _apply(form, request):
     data, pk, reviewer = form.cleaned_data, form.registration.pk, request.user
     if data["decision"] == DecisionForm.APPROVE:
         account = approve.approve(pk, by=reviewer, request=request)
-        return _("Demande validée : le compte « %(login)s » est créé et ses identifiants "
-                 "sont envoyés à %(email)s.") % {
+        return _(
+            "Demande validée : le compte « %(login)s » est créé et ses identifiants "
+            "sont envoyés à %(email)s."
+        ) % {
             "login": account.user.get_username(),
             "email": account.user.email,
         }
@@ -171,6 +173,7 @@ def bulk_approve(request):
     for pk, reason in result.skipped:
         messages.error(
             request,
-            _("Demande n° %(pk)s non validée : %(reason)s.") % {"pk": pk, "reason": reason.rstrip(".")},
+            _("Demande n° %(pk)s non validée : %(reason)s.")
+            % {"pk": pk, "reason": reason.rstrip(".")},
         )
     return redirect("backoffice:queue")

@@ -21,6 +21,7 @@ from kiosque.directory.imports.common import (
     clean,
     iter_lines,
     open_source,
+    tune_connection_for_bulk_writes,
 )
 from kiosque.directory.models import AnnuaireActivity, AnnuairePerson
 from kiosque.directory.validators import validate_rpps
@@ -222,6 +223,7 @@ def import_annuaire(
     started = time.monotonic()
     stream, encoding, size = open_source(path, "cp1252")
     report = ImportReport(encoding=encoding)
+    tune_connection_for_bulk_writes()
     importer = AnnuaireImporter(report, run=uuid.uuid4().hex)
     with stream:
         for number, text in iter_lines(stream, encoding, size, progress):

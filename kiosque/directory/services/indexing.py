@@ -1,43 +1,40 @@
-"""Keeps the search index (Establishment.search_key and EstablishmentToken) in step."""
+"""Keeps the search index (Establishment.search_key and EstablishmentToken) in step.
+
+Works on any object with `finess`, `name`, `long_name`, `postal_code` and `city` attributes
+(an Establishment, or the light rows of the FINESS import).
+"""
 
 from collections.abc import Iterable
 
 from django.db import connection
 
 from kiosque.directory.models import Establishment, EstablishmentToken
-from kiosque.directory.text import index_tokens, normalize
+from kiosque.directory.text import STOP_WORDS, TOKEN_MAX_LENGTH, normalize
 
 SEARCH_KEY_LENGTH = 400
 
 
-def search_key(establishment: Establishment) -> str:
-    return normalize(
-        " ".join(
-            (establishment.name, establishment.long_name, establishment.postal_code, establishment.city)
-        )
-    )[:SEARCH_KEY_LENGTH]
+def _full_key(site) -> str:
+    return normalize(f"{site.name} {site.long_name} {site.postal_code} {site.city}")
 
 
-def tokens_for(establishment: Establishment) -> set[str]:
-    return index_tokens(
-        establishment.name,
-        establishment.long_name,
-        establishment.city,
-        establishment.postal_code,
-        establishment.finess,
-    )
+def search_key(site) -> str:
+    return _full_key(site)[:SEARCH_KEY_LENGTH]
 
 
-def reindex(establishments: Iterable[Establishment]) -> int:
+def tokens_for(site) -> set[str]:
+    tokens = {word[:TOKEN_MAX_LENGTH] for word in _full_key(site).split()} - STOP_WORDS
+    tokens.add(normalize(site.finess))
+    return tokens
+
+
+def reindex(sites: Iterable) -> int:
     """Replace the tokens of these establishments; returns the number of tokens written."""
-    establishments = list(establishments)
-    ids = [establishment.finess for establishment in establishments]
-    EstablishmentToken.objects.filter(establishment_id__in=ids).delete()
-    rows = [
-        (token, establishment.finess)
-        for establishment in establishments
-        for token in sorted(tokens_for(establishment))
-    ]
+    sites = list(sites)
+    if not sites:
+        return 0
+    EstablishmentToken.objects.filter(establishment_id__in=[site.finess for site in sites]).delete()
+    rows = [(token, site.finess) for site in sites for token in sorted(tokens_for(site))]
     table = connection.ops.quote_name(EstablishmentToken._meta.db_table)
     with connection.cursor() as cursor:
         # executemany: several times faster than bulk_create for ~1 million small rows.

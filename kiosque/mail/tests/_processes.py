@@ -76,15 +76,23 @@ def kiosque(env: dict, *args: str, timeout: float = 120) -> subprocess.Completed
     return done
 
 
-def start_worker(env: dict, *args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [*KIOSQUE, "worker", "--no-jobs", *args],
-        env=env,
-        cwd=PROJECT_DIR,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+def start_worker(env: dict, log_path: Path, *args: str) -> subprocess.Popen:
+    """Start `kiosque worker` (INFO logs into log_path) and wait until it is ready."""
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [*KIOSQUE, "worker", *args],
+            env={**env, "KIOSQUE_LOG_LEVEL": "INFO"},
+            cwd=PROJECT_DIR,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+    ready = wait_until(
+        lambda: "worker started" in log_path.read_text() or process.poll() is not None,
+        timeout=90,
     )
+    assert ready and process.poll() is None, log_path.read_text()
+    return process
 
 
 def stop(process: subprocess.Popen, sig=signal.SIGTERM, timeout: float = 10) -> tuple[str, str]:

@@ -16,8 +16,7 @@ pytestmark = pytest.mark.django_db
 def _enqueue(count=1):
     with transaction.atomic():
         return [
-            enqueue("mail/email/test", to=[f"user{i}@example.fr"], context={})
-            for i in range(count)
+            enqueue("mail/email/test", to=[f"user{i}@example.fr"], context={}) for i in range(count)
         ]
 
 

@@ -39,7 +39,9 @@ def test_bodies_stay_until_delivered(smtp_server, deliver_outbox):
     smtp_server.stop()
     with transaction.atomic():
         secret = enqueue(
-            "mail/email/test", to=["a@example.fr"], context={"name": "S3cret"},
+            "mail/email/test",
+            to=["a@example.fr"],
+            context={"name": "S3cret"},
             purge_after_delivery=True,
         )
     deliver_outbox()

@@ -65,16 +65,16 @@ def test_worker_once_twice_sends_nothing_twice(env, smtp_server):
 
 
 def test_sigterm_stops_after_the_current_message_and_restart_sends_nothing_twice(
-    env, smtp_server
+    env, smtp_server, tmp_path
 ):
     smtp_server.delay = 0.02
-    enqueue_many(env, 150)
-    worker = start_worker(env, "--poll", "0.2")
+    worker = start_worker(env, tmp_path / "worker.log", "--no-jobs", "--poll", "0.1")
     try:
-        assert wait_until(lambda: smtp_server.received_count >= 10)
+        enqueue_many(env, 150)
+        assert wait_until(lambda: smtp_server.received_count >= 10, timeout=60)
     finally:
-        out, err = stop(worker, signal.SIGTERM, timeout=5)
-    assert worker.returncode == 0, err
+        out, err = stop(worker, signal.SIGTERM, timeout=10)
+    assert worker.returncode == 0, (tmp_path / "worker.log").read_text()
     stopped_at = smtp_server.received_count
     assert 10 <= stopped_at < 150
     state = outbox_state(env)
@@ -87,24 +87,25 @@ def test_sigterm_stops_after_the_current_message_and_restart_sends_nothing_twice
     _assert_each_delivered_once(smtp_server, env, 150)
 
 
-def test_sigterm_stops_an_idle_worker_within_seconds(env):
-    worker = start_worker(env, "--poll", "30")
-    try:
-        time.sleep(2)  # let it start and reach its idle wait
-    finally:
-        out, err = stop(worker, signal.SIGTERM, timeout=5)
-    assert worker.returncode == 0, err
+def test_sigterm_stops_an_idle_worker_within_seconds(env, tmp_path):
+    worker = start_worker(env, tmp_path / "worker.log", "--poll", "30")
+    time.sleep(0.3)  # into its idle wait
+    signalled = time.monotonic()
+    out, _ = stop(worker, signal.SIGTERM, timeout=5)
+    assert worker.returncode == 0, (tmp_path / "worker.log").read_text()
+    assert time.monotonic() - signalled < 5
     assert sent_count(out) == 0
+    assert "worker stopped" in (tmp_path / "worker.log").read_text()
 
 
-def test_killed_worker_at_least_once_boundary(env, smtp_server):
+def test_killed_worker_at_least_once_boundary(env, smtp_server, tmp_path):
     """SIGKILL mid-batch: after the lease expires, everything is delivered; only the message
     in flight at the crash may arrive twice, with the same Message-ID."""
     smtp_server.delay = 0.02
-    enqueue_many(env, 100)
-    worker = start_worker(env, "--poll", "0.2")
+    worker = start_worker(env, tmp_path / "worker.log", "--no-jobs", "--poll", "0.1")
     try:
-        assert wait_until(lambda: smtp_server.received_count >= 10)
+        enqueue_many(env, 100)
+        assert wait_until(lambda: smtp_server.received_count >= 10, timeout=60)
     finally:
         stop(worker, signal.SIGKILL)
     state = outbox_state(env)
@@ -124,13 +125,20 @@ def test_killed_worker_at_least_once_boundary(env, smtp_server):
     assert all(count <= 2 for count in received.values())
 
 
-def test_two_concurrent_workers_deliver_each_message_exactly_once(env, smtp_server):
+def test_two_concurrent_workers_deliver_each_message_exactly_once(env, smtp_server, tmp_path):
     smtp_server.delay = 0.01
-    enqueue_many(env, 200)
-    workers = [start_worker(env, "--once") for _ in range(2)]
-    outputs = [worker.communicate(timeout=120) for worker in workers]
-    for worker, (_, err) in zip(workers, outputs, strict=True):
-        assert worker.returncode == 0, err
+    workers = [
+        start_worker(env, tmp_path / f"worker{i}.log", "--no-jobs", "--poll", "0.05")
+        for i in range(2)
+    ]
+    try:
+        enqueue_many(env, 200)
+        assert wait_until(lambda: smtp_server.received_count >= 200, timeout=120)
+        time.sleep(0.5)  # time for a double send to show up
+    finally:
+        outputs = [stop(worker, signal.SIGTERM, timeout=10) for worker in workers]
+    for worker in workers:
+        assert worker.returncode == 0
     counts = [sent_count(out) for out, _ in outputs]
     assert sum(counts) == 200
     assert min(counts) > 0, f"both workers took part: {counts}"

@@ -186,4 +186,3 @@ def test_staff_may_use_the_mail_code_by_default(client, make_user, smtp_server):
     admin = make_user("admin", is_staff=True)
     open_second_factor_stage(client, admin)
     assert "Un code vous a été envoyé par mail" in client.get(STAGE_URL).content.decode()
-

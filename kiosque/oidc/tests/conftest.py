@@ -4,6 +4,10 @@ import base64
 import hashlib
 import itertools
 import secrets
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -16,6 +20,7 @@ from kiosque.accounts.models import User
 from kiosque.oidc.flows import clients
 from kiosque.oidc.models import Client
 from kiosque.portal.models import AccessGrant, Application, ApplicationRole
+from kiosque.testing.processes import free_port, wait_for_http
 
 _counter = itertools.count(1)
 REDIRECT_URI = "http://127.0.0.1:8765/callback"
@@ -84,8 +89,7 @@ def browser_session(base_url: str, user, methods=("password", "totp")) -> reques
     session["_kiosque_amr"] = list(methods)
     session.save()
     browser = requests.Session()
-    host = urlsplit(base_url).hostname
-    browser.cookies.set(django_settings.SESSION_COOKIE_NAME, session.session_key, domain=host)
+    browser.cookies.set(django_settings.SESSION_COOKIE_NAME, session.session_key)
     return browser
 
 
@@ -155,3 +159,56 @@ def code_flow(provider):
         return reply.json()
 
     return run
+
+
+DEMO_APP = Path(__file__).resolve().parents[3] / "examples" / "dcc_demo" / "app.py"
+
+
+@contextmanager
+def demo_rp(issuer: str, client_id: str, secret: str, port: int, log_path: Path):
+    """The DCC demo relying party running in its own process."""
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                str(DEMO_APP),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--issuer",
+                issuer,
+                "--client-id",
+                client_id,
+                "--client-secret",
+                secret,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for_http(f"http://127.0.0.1:{port}/", timeout=30)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def dcc_demo(provider, make_client, tmp_path):
+    """(base URL of the running demo RP, its oidc.Client)."""
+    port = free_port()
+    rp = f"http://127.0.0.1:{port}"
+    client, secret = make_client(
+        slug="dcc",
+        redirect_uris=[f"{rp}/callback"],
+        post_logout_redirect_uris=[f"{rp}/"],
+        backchannel_logout_uri=f"{rp}/backchannel-logout",
+        roles=("medecin-rcp", "secretariat-3c"),
+    )
+    with demo_rp(
+        provider, client.oauth_application.client_id, secret, port, tmp_path / "dcc-demo.log"
+    ) as base:
+        yield base, client

@@ -1,6 +1,7 @@
 """Authorization code flow with PKCE, driven by Authlib's standard client."""
 
 import pytest
+from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
@@ -45,8 +46,11 @@ def test_confidential_client_gets_signed_id_token_with_nonce_and_state(
     grant(user, client)
     browser = signed_in(user)
     rp = _session(client, secret)
-    url, state = rp.create_authorization_url(f"{provider}/oidc/authorize/", nonce="n-0S6_WzA2Mj")
-    verifier = rp.metadata.get("code_verifier")
+    verifier = generate_token(48)
+    url, state = rp.create_authorization_url(
+        f"{provider}/oidc/authorize/", nonce="n-0S6_WzA2Mj", code_verifier=verifier
+    )
+    assert "code_challenge_method=S256" in url
     response = browser.get(url, allow_redirects=False, timeout=10)
     params = redirect_params(response)
     assert params["state"] == state
@@ -96,12 +100,15 @@ def test_public_client_with_pkce(provider, make_user, make_client, grant, signed
         code_challenge_method="S256",
         token_endpoint_auth_method="none",
     )
-    url, _state = rp.create_authorization_url(f"{provider}/oidc/authorize/", nonce="xyz")
+    verifier = generate_token(48)
+    url, _state = rp.create_authorization_url(
+        f"{provider}/oidc/authorize/", nonce="xyz", code_verifier=verifier
+    )
     response = signed_in(user).get(url, allow_redirects=False, timeout=10)
     token = rp.fetch_token(
         f"{provider}/oidc/token/",
         authorization_response=response.headers["Location"],
-        code_verifier=rp.metadata["code_verifier"],
+        code_verifier=verifier,
     )
     assert token["id_token"]
 

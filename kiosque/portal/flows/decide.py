@@ -175,15 +175,11 @@ def ask_for_more(referent, access_request: AccessRequest, message: str, *, reque
             raise _already_decided()
         access_request.refresh_from_db()
         record(
-            AuditAction.ACCESS_REQUESTED,
+            AuditAction.ACCESS_INFO_REQUESTED,
             request=request,
             actor=referent,
             target=access_request,
-            context={
-                "application": application.slug,
-                "user_id": access_request.user_id,
-                "info_requested": True,
-            },
+            context={"application": application.slug, "user_id": access_request.user_id},
         )
         mail_user(
             "info_requested",

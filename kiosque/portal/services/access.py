@@ -45,7 +45,7 @@ def granted_roles(user, application: Application) -> list[str]:
 
 
 def applications_for(user) -> list[Application]:
-    """"Vos applications": favourites first, then the user's order, then the catalogue's."""
+    """ "Vos applications": favourites first, then the user's order, then the catalogue's."""
     if not account_is_usable(user):
         return []
     granted_ids = _active_grants(user).values("application_id")
@@ -54,9 +54,7 @@ def applications_for(user) -> list[Application]:
             Q(requires_request=False) | Q(pk__in=granted_ids)
         )
     )
-    preferences = {
-        pref.application_id: pref for pref in TilePreference.objects.filter(user=user)
-    }
+    preferences = {pref.application_id: pref for pref in TilePreference.objects.filter(user=user)}
 
     def sort_key(application):
         pref = preferences.get(application.pk)

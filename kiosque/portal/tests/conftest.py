@@ -56,7 +56,9 @@ def grant(db):
         access = AccessGrant.objects.create(
             user=user, application=application, granted_at=timezone.now()
         )
-        access.roles.set(ApplicationRole.objects.filter(application=application, code__in=role_codes))
+        access.roles.set(
+            ApplicationRole.objects.filter(application=application, code__in=role_codes)
+        )
         return access
 
     return make

@@ -88,8 +88,6 @@ def test_concurrent_double_submission_keeps_one_request(transactional_db, dcc, m
     from kiosque.portal.flows import request_access
 
     user = make_user()
-    outcomes = _race(
-        [lambda: request_access.submit(user, dcc, []) for _ in range(2)]
-    )
+    outcomes = _race([lambda: request_access.submit(user, dcc, []) for _ in range(2)])
     assert sorted(outcomes) == ["already_pending", "won"], outcomes
     assert AccessRequest.objects.filter(user=user).count() == 1

@@ -31,7 +31,9 @@ def test_login_redirect_goes_to_the_portal(settings):
     assert settings.LOGIN_REDIRECT_URL == "/applications/"
 
 
-def test_request_then_thanks_page(client, dcc, make_user, dcc_referent, smtp_server, deliver_outbox):
+def test_request_then_thanks_page(
+    client, dcc, make_user, dcc_referent, smtp_server, deliver_outbox
+):
     user = make_user(email="n.dupont@chu-tours.fr")
     client.force_login(user)
     response = client.post("/applications/dcc/demande/", DCC_ANSWERS)

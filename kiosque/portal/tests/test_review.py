@@ -110,6 +110,8 @@ def test_ask_for_more_then_reply_then_grant(
     access_request = submit_dcc(user)
     decide.ask_for_more(dcc_referent, access_request, "Quelle RCP ?")
     assert access_request.status == AccessRequest.Status.INFO_REQUESTED
+    event = AuditEvent.objects.get(action=AuditAction.ACCESS_INFO_REQUESTED)
+    assert event.actor == dcc_referent and event.target_id == str(access_request.pk)
     deliver_outbox()
     info = [m for m in smtp_server.messages if m.envelope_to == [user.email]][-1]
     assert info["Subject"] == "[Kiosque] Complément demandé pour votre accès à DCC"

@@ -61,7 +61,7 @@ def test_an_existing_login_in_another_case_counts_as_taken():
     assert user.username == "n2dupont"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_namesakes_never_share_a_login():
     """Threads each validating a "Nathalie Dupont" at the same moment (truly concurrent on
     PostgreSQL; serialised by SQLite's immediate transactions)."""

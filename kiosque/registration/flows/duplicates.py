@@ -18,7 +18,9 @@ REASON_LABELS = {
     "rpps_request": _("même N° RPPS qu'une demande en cours ou validée"),
     "email_account": _("même mail pour l'authentification qu'un compte existant"),
     "email_request": _("même mail pour l'authentification qu'une demande en cours ou validée"),
-    "name_birth_date": _("mêmes nom, prénom et date de naissance qu'une demande en cours ou validée"),
+    "name_birth_date": _(
+        "mêmes nom, prénom et date de naissance qu'une demande en cours ou validée"
+    ),
 }
 
 

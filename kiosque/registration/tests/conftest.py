@@ -100,9 +100,7 @@ class Wizard:
         return response
 
     def submit(self, captcha="PASSED"):
-        return self.client.post(
-            STEP_URLS["summary"], {"captcha_0": "dummy", "captcha_1": captcha}
-        )
+        return self.client.post(STEP_URLS["summary"], {"captcha_0": "dummy", "captcha_1": captcha})
 
 
 @pytest.fixture

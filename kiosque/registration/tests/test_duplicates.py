@@ -90,9 +90,7 @@ def normalised(html: str) -> str:
     return re.sub(r'nonce="[^"]+"', "", html)
 
 
-def test_duplicate_gets_the_same_answer_and_email(
-    first_request, smtp_server, deliver_outbox
-):
+def test_duplicate_gets_the_same_answer_and_email(first_request, smtp_server, deliver_outbox):
     fresh_response, fresh_thanks, _fresh = first_request
     dup_response, dup_thanks, duplicate = submit(address="10.50.0.2")
     assert duplicate.probable_duplicate is True
@@ -103,9 +101,9 @@ def test_duplicate_gets_the_same_answer_and_email(
     assert deliver_outbox() == 2
     fresh_mail, dup_mail = smtp_server.messages
     assert fresh_mail["Subject"] == dup_mail["Subject"]
-    assert fresh_mail.get_body(("plain",)).get_content() == dup_mail.get_body(
-        ("plain",)
-    ).get_content()
+    assert (
+        fresh_mail.get_body(("plain",)).get_content() == dup_mail.get_body(("plain",)).get_content()
+    )
 
 
 def test_summary_never_mentions_a_duplicate(first_request):

@@ -110,9 +110,7 @@ def test_typed_but_not_chosen_lists_the_matches(at_establishment):
 
 
 def test_choosing_a_radio_button(at_establishment):
-    response = at_establishment.post(
-        "establishment", etab1_query="dreu", etab1_finess="280000134"
-    )
+    response = at_establishment.post("establishment", etab1_query="dreu", etab1_finess="280000134")
     assert response.status_code == 302
     assert cleaned(at_establishment)[0]["name"] == "CENTRE HOSPITALIER DE DREUX"
 

@@ -101,7 +101,9 @@ def test_birth_date_formats(at_identity, typed):
 
 def test_birth_date_invalid_format(at_identity):
     errors = errors_of(at_identity.post("identity", birth_date="31/02/1994"))
-    assert errors["birth_date"] == ["Saisissez une date au format jj/mm/aaaa, par exemple 07/06/1994."]
+    assert errors["birth_date"] == [
+        "Saisissez une date au format jj/mm/aaaa, par exemple 07/06/1994."
+    ]
 
 
 @pytest.mark.parametrize("typed", ["01/01/1850", "01/01/2025"])
@@ -125,7 +127,10 @@ def test_fields_have_labels_help_and_autocomplete(at_identity):
     page = page_text(at_identity.client.get("/inscription/identite/"))
     assert '<label for="id_rpps">N° RPPS' in page
     assert "Numéro à 11 chiffres figurant sur votre carte CPS ou dans l'Annuaire Santé" in page
-    assert "Si vous souhaitez vous connecter avec votre carte CPS veuillez saisir votre numéro CPS." in page
+    assert (
+        "Si vous souhaitez vous connecter avec votre carte CPS veuillez saisir votre numéro CPS."
+        in page
+    )
     assert 'aria-describedby="id_rpps_helptext"' in page
     assert 'autocomplete="given-name"' in page
     assert 'autocomplete="family-name"' in page

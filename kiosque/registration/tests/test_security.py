@@ -3,7 +3,9 @@ fragments, invisible characters, forged posts. Never a 500, always escaped outpu
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from kiosque.registration.forms import IdentityForm
 from kiosque.registration.models import RegistrationRequest
@@ -118,6 +120,16 @@ def test_malformed_establishment_is_not_a_crash(wizard, changes):
     assert response.status_code in (200, 302)
 
 
+def test_search_query_rendered_escaped(wizard):
+    wizard.complete("conditions", "identity", "contacts")
+    response = wizard.post(
+        "establishment", etab1_query="<script>x</script>", etab1_finess="", action="search-1"
+    )
+    page = response.content.decode()
+    assert "<script>x" not in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page
+
+
 def test_oversized_contacts(wizard):
     wizard.complete("conditions", "identity")
     long_mail = "a" * 300 + "@example.fr"
@@ -187,8 +199,13 @@ def test_pages_have_no_inline_script_or_style(wizard):
 )
 def test_identity_form_never_crashes(db, last_name, first_name, birth_date, rpps):
     form = IdentityForm(
-        {**IDENTITY, "last_name": last_name, "first_name": first_name,
-         "birth_date": birth_date, "rpps": rpps}
+        {
+            **IDENTITY,
+            "last_name": last_name,
+            "first_name": first_name,
+            "birth_date": birth_date,
+            "rpps": rpps,
+        }
     )
     if form.is_valid():
         for value in (form.cleaned_data["last_name"], form.cleaned_data["first_name"]):

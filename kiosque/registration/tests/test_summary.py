@@ -138,8 +138,12 @@ def test_directory_warning_repeated_on_the_summary(at_summary):
     from kiosque.directory.models import AnnuairePerson
 
     AnnuairePerson.objects.create(
-        national_id="810000000009", id_type="8", identifier="10000000009",
-        last_name="PETIT", first_name="Nathalie", profession_code="21",
+        national_id="810000000009",
+        id_type="8",
+        identifier="10000000009",
+        last_name="PETIT",
+        first_name="Nathalie",
+        profession_code="21",
     )
     page = page_text(at_summary.client.get("/inscription/recapitulatif/"))
     assert "ne correspondent pas à ceux de l'Annuaire Santé" in page

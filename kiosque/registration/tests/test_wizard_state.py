@@ -46,7 +46,9 @@ def test_going_back_keeps_every_step(wizard):
         response = wizard.client.get(STEP_URLS[step])
         assert response.status_code == 200
         assert response.context["form"].is_valid()
-    assert 'value="nathalie.petit@example.fr"' in page_text(wizard.client.get(STEP_URLS["contacts"]))
+    assert 'value="nathalie.petit@example.fr"' in page_text(
+        wizard.client.get(STEP_URLS["contacts"])
+    )
     assert "checked" in page_text(wizard.client.get(STEP_URLS["conditions"]))
 
 

@@ -35,7 +35,7 @@
     var block = document.querySelector("[data-specialty-block]");
     var label = document.querySelector('label[for="' + specialty.id + '"]');
     var labelText = label ? label.firstChild : null;
-    var baseLabel = labelText ? labelText.textContent.split(" - ")[0] : "";
+    var baseLabel = labelText ? labelText.textContent.split(" - ")[0].trim() : "";
     var groups = Array.prototype.map.call(specialty.querySelectorAll("optgroup"), function (group) {
       return group.cloneNode(true);
     });

@@ -1,0 +1,73 @@
+"""Which claims each scope releases, professional claims with PSC's names, roles, acr/amr."""
+
+import base64
+import json
+
+import pytest
+
+from kiosque.oidc.claims import authentication_context
+from kiosque.oidc.tests.factories import professional
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _payload(id_token: str) -> dict:
+    payload = id_token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+@pytest.fixture
+def pro(provider, make_user, make_client, grant, signed_in):
+    client, secret = make_client(roles=("medecin-rcp", "secretariat-3c", "admin"))
+    user = make_user(first_name="Louis", last_name="Pasteur")
+    professional(user)
+    grant(user, client, "medecin-rcp", "secretariat-3c")
+    return client, secret, user, signed_in(user, ("password", "mail_code"))
+
+
+def test_openid_alone_releases_only_the_subject(pro, code_flow):
+    client, secret, _user, browser = pro
+    claims = _payload(code_flow(browser, client, secret, scope="openid")["id_token"])
+    for absent in ("name", "email", "SubjectNameID", "roles"):
+        assert absent not in claims
+    assert claims["amr"] == ["pwd", "otp", "mfa"]
+
+
+def test_every_scope(pro, code_flow):
+    client, secret, user, browser = pro
+    scope = "openid profile email rpps roles"
+    claims = _payload(code_flow(browser, client, secret, scope=scope)["id_token"])
+    assert claims["name"] == "Louis Pasteur"
+    assert claims["family_name"] == "Pasteur"
+    assert claims["preferred_username"] == user.username
+    assert claims["SubjectNameID"] == "810000000009"
+    exercice = claims["SubjectRefPro"]["exercices"][0]
+    assert exercice["codeProfession"] == "10"
+    assert exercice["codeSavoirFaire"] == "SM36"
+    assert exercice["activities"][0]["numeroFinessSite"] == "450000088"
+    assert exercice["activities"][0]["raisonSocialeSite"] == "CHR d'Orléans"
+    assert sorted(claims["roles"]) == ["medecin-rcp", "secretariat-3c"]
+
+
+def test_adeli_national_id(provider, make_user, make_client, grant, signed_in, code_flow):
+    client, secret = make_client()
+    user = make_user()
+    professional(user, rpps="", adeli="451234567")
+    grant(user, client)
+    claims = _payload(code_flow(signed_in(user), client, secret, scope="openid rpps")["id_token"])
+    assert claims["SubjectNameID"] == "0451234567"
+
+
+def test_sub_is_stable_across_sign_ins(pro, code_flow, signed_in):
+    client, secret, user, browser = pro
+    first = _payload(code_flow(browser, client, secret)["id_token"])["sub"]
+    second = _payload(code_flow(signed_in(user), client, secret)["id_token"])["sub"]
+    assert first == second
+    assert first != user.username and first != str(user.pk)
+
+
+def test_authentication_context_values():
+    assert authentication_context(["password", "totp"]) == ("urn:kiosque:mfa", ["pwd", "otp", "mfa"])
+    assert authentication_context(["password", "mail_code"])[1] == ["pwd", "otp", "mfa"]
+    assert authentication_context(["psc"], ["sc"]) == ("eidas1", ["mfa", "sc"])
+    assert authentication_context(["password"]) == ("urn:kiosque:pwd", ["pwd"])

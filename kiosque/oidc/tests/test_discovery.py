@@ -1,0 +1,58 @@
+"""Discovery document and JWKS."""
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_discovery_document(provider):
+    reply = requests.get(f"{provider}/.well-known/openid-configuration", timeout=5)
+    assert reply.status_code == 200
+    data = reply.json()
+    assert data["issuer"] == provider
+    for endpoint in (
+        "authorization_endpoint",
+        "token_endpoint",
+        "userinfo_endpoint",
+        "jwks_uri",
+        "end_session_endpoint",
+        "introspection_endpoint",
+        "revocation_endpoint",
+    ):
+        assert data[endpoint].startswith(provider + "/")
+        assert requests.options(data[endpoint], timeout=5).status_code < 500
+    assert data["code_challenge_methods_supported"] == ["S256"]
+    assert data["response_types_supported"] == ["code"]
+    assert set(data["id_token_signing_alg_values_supported"]) == {"RS256", "ES256"}
+    assert {"client_secret_basic", "private_key_jwt"} <= set(
+        data["token_endpoint_auth_methods_supported"]
+    )
+    assert "client_secret_post" not in data["token_endpoint_auth_methods_supported"]
+    assert data["backchannel_logout_supported"] is True
+    assert data["backchannel_logout_session_supported"] is True
+    assert {"openid", "profile", "email", "rpps", "roles"} == set(data["scopes_supported"])
+    assert {"SubjectNameID", "SubjectRefPro", "roles", "amr", "acr"} <= set(
+        data["claims_supported"]
+    )
+
+
+def test_authlib_reads_the_discovery_document(provider):
+    from authlib.integrations.requests_client import OAuth2Session
+
+    session = OAuth2Session("x")
+    metadata = session.get(f"{provider}/.well-known/openid-configuration", timeout=5).json()
+    from authlib.oidc.discovery import OpenIDProviderMetadata
+
+    OpenIDProviderMetadata(metadata).validate()
+
+
+def test_jwks_publishes_public_keys_only(provider):
+    reply = requests.get(f"{provider}/oidc/jwks/", timeout=5)
+    keys = reply.json()["keys"]
+    assert {key["alg"] for key in keys} == {"RS256", "ES256"}
+    for key in keys:
+        assert key["use"] == "sig"
+        assert key["kid"]
+        assert "d" not in key and "p" not in key and "q" not in key
+    assert "max-age" in reply.headers["Cache-Control"]

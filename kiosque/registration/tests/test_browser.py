@@ -1,0 +1,160 @@
+"""The whole form in Chromium, by its French labels, with the JavaScript enhancements."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from kiosque.directory.reference import load_reference_data
+from kiosque.registration.models import RegistrationRequest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+THANKS = "Votre demande a été prise en compte, elle est en cours de traitement par nos équipes."
+
+
+@pytest.fixture
+def ready(settings, request):
+    """Reference tables (a flush by an earlier transactional test empties them), three
+    establishments and the captcha's test mode."""
+    load_reference_data()
+    request.getfixturevalue("establishments")
+    settings.CAPTCHA_TEST_MODE = True
+
+
+@pytest.fixture
+def console_errors(page):
+    """Console errors (a Content-Security-Policy violation is one) and uncaught exceptions."""
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def label(text):
+    """A label's exact text, whatever follows it (the asterisk of required fields)."""
+    return re.compile(rf"^{re.escape(text)}\s*\*?$")
+
+
+def accept_conditions(page):
+    page.goto("/inscription/")
+    page.get_by_label("J'accepte les conditions générales d'utilisation").check()
+    page.get_by_role("button", name="Étape suivante").click()
+    expect(page).to_have_url(re.compile(r"/inscription/identite/$"))
+
+
+def fill_contacts(page, email):
+    page.get_by_label(label("Téléphone mobile")).fill("06 75 03 05 22")
+    page.get_by_label(label("Mail pour l'authentification")).fill(email)
+    page.get_by_label(label("Confirmation du mail pour l'authentification")).fill(email)
+    page.get_by_role("button", name="Étape suivante").click()
+    expect(page).to_have_url(re.compile(r"/inscription/etablissement/$"))
+
+
+def send(page):
+    expect(page).to_have_url(re.compile(r"/inscription/recapitulatif/$"))
+    page.get_by_label(label("Quel code est dissimulé dans l'image ?")).fill("PASSED")
+    page.get_by_role("button", name="DEMANDER MON INSCRIPTION").click()
+    expect(page.get_by_text(THANKS)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/inscription/merci/$"))
+
+
+def test_physician_with_establishment_autocomplete(page, ready, console_errors):
+    accept_conditions(page)
+
+    page.get_by_label(label("Profession")).select_option(label="Médecin")
+    specialty = page.get_by_label(label("Spécialité professionnelle - Médecin"))
+    expect(specialty).to_be_visible()
+    expect(specialty.locator("optgroup")).to_have_count(1)
+    specialty.select_option(label="Oncologie, option Onco-hématologie")
+    page.get_by_label(label("N° RPPS")).fill("10000000009")
+    page.get_by_label(label("Titre")).select_option(label="Docteur")
+    page.get_by_label(label("Civilité")).select_option(label="Madame")
+    page.get_by_label(label("Nom d'usage")).fill("DUPONT")
+    page.get_by_label(label("Nom de naissance")).fill("PETIT")
+    page.get_by_label(label("Prénom")).fill("Nathalie")
+    page.get_by_label(label("Date de naissance")).fill("07/06/1994")
+    page.get_by_role("button", name="Étape suivante").click()
+    expect(page).to_have_url(re.compile(r"/inscription/contacts/$"))
+
+    fill_contacts(page, "nathalie.petit@example.fr")
+
+    second = page.get_by_label(label("Service d'exercice (deuxième établissement)"))
+    expect(second).to_be_hidden()
+    search = page.get_by_role("combobox", name=label("Etablissement d'exercice"))
+    search.press_sequentially("dreu", delay=50)
+    suggestion = page.get_by_role("option", name=re.compile("AIRBP IRC DREUX"))
+    expect(suggestion).to_be_visible()
+    expect(page.get_by_role("option")).to_have_count(2)
+    suggestion.click()
+    expect(search).to_have_value("AIRBP IRC DREUX")
+    details = page.locator("#etablissement-1 [data-details]")
+    expect(details).to_contain_text("280503848")
+    expect(details).to_contain_text("28 - Eure-et-Loir")
+    expect(details).to_contain_text("DREUX")
+    page.get_by_label(label("Type de fonction")).fill("Médecin")
+    page.get_by_label(label("Service d'exercice")).fill("ADMINISTRATION")
+    page.get_by_role("button", name="Étape suivante").click()
+
+    expect(page.get_by_text("280503848")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Modifier"))).to_have_count(3)
+    image = page.locator("[data-captcha-image]")
+    first_image = image.get_attribute("src")
+    page.get_by_role("link", name="Nouvelle image").click()
+    expect(image).not_to_have_attribute("src", first_image)
+    expect(page).to_have_url(re.compile(r"/inscription/recapitulatif/$"))
+    send(page)
+
+    request = RegistrationRequest.objects.get()
+    assert (request.last_name, request.first_name, request.rpps) == (
+        "DUPONT",
+        "Nathalie",
+        "10000000009",
+    )
+    assert request.specialty_id == "SM35"
+    assert request.establishments.get().finess == "280503848"
+    assert console_errors == []
+
+
+def test_secretary_with_establishment_not_listed(page, ready, console_errors):
+    accept_conditions(page)
+
+    page.get_by_label(label("Profession")).select_option(
+        label="Profession non de santé (secrétariat, coordination, administration)"
+    )
+    expect(page.locator("[data-specialty-block]")).to_be_hidden()
+    page.get_by_label(label("Nom d'usage")).fill("Le Goff")
+    page.get_by_label(label("Nom de naissance")).fill("Le Goff")
+    page.get_by_label(label("Prénom")).fill("Anne-Marie")
+    page.get_by_role("button", name="Étape suivante").click()
+    expect(page).to_have_url(re.compile(r"/inscription/contacts/$"))
+
+    fill_contacts(page, "anne-marie.legoff@example.fr")
+
+    street = page.get_by_label(label("Rue"))
+    expect(street).to_be_hidden()
+    page.get_by_label(label("Mon établissement n'est pas référencé dans la liste")).check()
+    expect(street).to_be_visible()
+    expect(page.get_by_role("combobox", name=label("Etablissement d'exercice"))).to_be_hidden()
+    page.get_by_label(label("Nom de l'établissement")).fill("Cabinet médical des Halles")
+    street.fill("12 place Gaston Pailhou")
+    page.get_by_label(label("Code postal")).fill("37000")
+    page.get_by_label(label("Ville")).fill("TOURS")
+    page.get_by_label(label("Département")).select_option(label="37 - Indre-et-Loire")
+    expect(page.get_by_label(label("Pays"))).to_have_value("FRANCE")
+    page.get_by_label(label("Service d'exercice")).fill("Secrétariat")
+    page.get_by_role("button", name="Étape suivante").click()
+
+    expect(page.get_by_text("Cabinet médical des Halles")).to_be_visible()
+    send(page)
+
+    request = RegistrationRequest.objects.get()
+    assert request.profession_id == "NS"
+    assert request.rpps == ""
+    place = request.establishments.get()
+    assert (place.not_listed, place.name, place.postal_code) == (
+        True,
+        "Cabinet médical des Halles",
+        "37000",
+    )
+    assert console_errors == []
