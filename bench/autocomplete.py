@@ -2,7 +2,8 @@
 time 200 realistic searches.
 
     .venv/bin/python bench/autocomplete.py                      # SQLite (temporary file)
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kiosque_bench .venv/bin/python bench/autocomplete.py
+    .venv/bin/python bench/autocomplete.py \
+        --database-url postgres://postgres@127.0.0.1:5432/kiosque_bench
 
 The database named by DATABASE_URL is created if needed and its directory tables are
 emptied: never point it at a real database. Targets: import < 30 s, search p95 < 50 ms.
@@ -82,7 +83,9 @@ def main() -> None:
     write_finess_file(source, args.count, national=True)
     generated = time.perf_counter() - started
     print(f"database: {label}")
-    print(f"generated {args.count} sites in {generated:.1f} s ({source.stat().st_size / 1e6:.1f} MB)")
+    print(
+        f"generated {args.count} sites in {generated:.1f} s ({source.stat().st_size / 1e6:.1f} MB)"
+    )
 
     report = import_finess(source)
     print(

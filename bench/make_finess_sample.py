@@ -1,7 +1,7 @@
 """Generate synthetic FINESS / Annuaire Santé extraction files (see kiosque/directory/samples.py).
 
-    .venv/bin/python bench/make_finess_sample.py                 # rewrite the shipped samples
-    .venv/bin/python bench/make_finess_sample.py --count 100000 --output /tmp/finess_100k.csv
+.venv/bin/python bench/make_finess_sample.py                 # rewrite the shipped samples
+.venv/bin/python bench/make_finess_sample.py --count 100000 --output /tmp/finess_100k.csv
 """
 
 import argparse

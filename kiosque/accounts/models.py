@@ -76,6 +76,9 @@ class PasswordHistory(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"], name="accounts_pwhist_user_idx")]
 
+    def __str__(self):
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+
 
 class PasswordExpiryReminder(models.Model):
     """A reminder sent for one password (identified by when it was set): each is sent once."""
@@ -93,6 +96,9 @@ class PasswordExpiryReminder(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.user_id}: J-{self.days_before}"
+
 
 class PasswordResetToken(models.Model):
     """A reset link. Only the SHA-256 of the token is stored."""
@@ -102,6 +108,9 @@ class PasswordResetToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user_id} → {self.expires_at:%Y-%m-%d %H:%M}"
 
 
 class LoginThrottle(models.Model):
@@ -130,6 +139,9 @@ class UserSession(models.Model):
     class Meta:
         ordering = ["-last_activity_at", "-id"]
 
+    def __str__(self):
+        return f"{self.user_id} ({self.ip_address or '?'})"
+
 
 class AttemptOutcome(models.TextChoices):
     SUCCESS = "success", _("Connexion réussie")
@@ -153,3 +165,6 @@ class ConnectionAttempt(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"], name="accounts_attempt_user_idx")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.outcome} {self.created_at:%Y-%m-%d %H:%M}"

@@ -180,6 +180,9 @@ class EstablishmentToken(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.token} -> {self.establishment_id}"
+
 
 class AnnuairePerson(models.Model):
     """A professional of the Annuaire Santé extraction (PS_LibreAcces_Personne_activite).

@@ -29,10 +29,3 @@ def normalize(text) -> str:
 def words(text: str) -> list[str]:
     return [word[:TOKEN_MAX_LENGTH] for word in normalize(text).split()]
 
-
-def index_tokens(*texts: str) -> set[str]:
-    """The distinct tokens an establishment is found by."""
-    tokens = set()
-    for text in texts:
-        tokens.update(word for word in words(text) if word not in STOP_WORDS)
-    return tokens

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kiosque.audit.services import AuditAction, record
 from kiosque.mail.models import DevMailboxMessage, JobRun, OutboxMessage
 
 
@@ -76,12 +77,20 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Renvoyer maintenant"), permissions=["change"])
     def resend_now(self, request, queryset):
-        count = queryset.filter(status=OutboxMessage.Status.FAILED).update(
+        failed = queryset.filter(status=OutboxMessage.Status.FAILED)
+        ids = list(failed.values_list("id", flat=True))
+        count = OutboxMessage.objects.filter(id__in=ids, status=OutboxMessage.Status.FAILED).update(
             status=OutboxMessage.Status.PENDING,
             next_attempt_at=timezone.now(),
             attempts=0,
             lease_until=None,
             lease_token="",
+        )
+        record(
+            AuditAction.ADMIN_CHANGE,
+            request=request,
+            target_repr="mail.outboxmessage",
+            context={"action": "mail.resend_now", "ids": ids[:100], "count": count},
         )
         self.message_user(
             request,

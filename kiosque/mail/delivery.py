@@ -32,12 +32,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from kiosque.mail.mime import OutboxEmail
+from kiosque.mail.mime import render_mime
 from kiosque.mail.models import PURGED_BODY, OutboxMessage
 
 logger = logging.getLogger("kiosque.mail")
@@ -226,19 +227,43 @@ def is_permanent(exc: Exception) -> bool:
 # --- sending --------------------------------------------------------------------------------
 
 
-def build_email(message: OutboxMessage, backend) -> OutboxEmail:
-    email = OutboxEmail(
+EXTRA_HEADERS = {"Auto-Submitted": "auto-generated"}
+
+
+def build_email(message: OutboxMessage, backend) -> EmailMultiAlternatives:
+    """The message as a Django EmailMessage (for non-SMTP backends: dev mailbox, console...)."""
+    email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=message.to,
         reply_to=message.reply_to or None,
-        headers={"Message-ID": message.message_id, "Auto-Submitted": "auto-generated"},
+        headers={"Message-ID": message.message_id, **EXTRA_HEADERS},
         connection=backend,
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
     return email
+
+
+def send_one(message: OutboxMessage, backend) -> None:
+    """Send over the open backend; raises on refusal. SMTP gets the lean MIME rendering."""
+    if not isinstance(backend, SMTPBackend):
+        build_email(message, backend).send()
+        return
+    raw = render_mime(
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=message.to,
+        reply_to=message.reply_to,
+        subject=message.subject,
+        text=message.text_body,
+        html=message.html_body,
+        message_id=message.message_id,
+        extra_headers=EXTRA_HEADERS,
+    )
+    envelope_from = backend.prep_address(settings.DEFAULT_FROM_EMAIL)
+    recipients = [backend.prep_address(address) for address in message.to]
+    backend.connection.sendmail(envelope_from, recipients, raw)
 
 
 def _close_quietly(backend) -> None:
@@ -275,7 +300,7 @@ def send_batch(
                             result.failed += 1
                     break
             try:
-                build_email(message, backend).send()
+                send_one(message, backend)
             except Exception as exc:  # noqa: BLE001 - every outcome is recorded on the row
                 _close_quietly(backend)
                 is_open = False

@@ -15,6 +15,7 @@ server down and up again on the same port; `smtp_server.refuse(address, reply)` 
 import asyncio
 import email
 import email.policy
+import logging
 import socket
 import threading
 import time
@@ -22,6 +23,8 @@ import time
 import pytest
 from aiosmtpd.controller import Controller
 from django.test import override_settings
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -29,13 +29,17 @@ def send_reminders(now=None) -> int:
     if not thresholds:
         return 0
     max_age = timedelta(days=conf.get("KIOSQUE_PASSWORD_MAX_AGE_DAYS"))
-    users = get_user_model()._default_manager.filter(
-        is_active=True,
-        deactivated_at__isnull=True,
-        must_change_password=False,
-        password_changed_at__gt=now - max_age,
-        password_changed_at__lte=now - max_age + timedelta(days=max(thresholds)),
-    ).exclude(email="")
+    users = (
+        get_user_model()
+        ._default_manager.filter(
+            is_active=True,
+            deactivated_at__isnull=True,
+            must_change_password=False,
+            password_changed_at__gt=now - max_age,
+            password_changed_at__lte=now - max_age + timedelta(days=max(thresholds)),
+        )
+        .exclude(email="")
+    )
     sent = 0
     for user in users.iterator():
         remaining = expires_at(user) - now

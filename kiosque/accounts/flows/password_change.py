@@ -17,8 +17,9 @@ def _save(request, user, password: str, context: dict) -> None:
         credentials.set_password(user, password)
         if user.email:
             enqueue(CONFIRMATION, to=[user.email], context={"user": user})
-        record(AuditAction.PASSWORD_CHANGED, request=request, actor=user, target=user,
-               context=context)
+        record(
+            AuditAction.PASSWORD_CHANGED, request=request, actor=user, target=user, context=context
+        )
 
 
 def change_signed_in(request, password: str) -> int:

@@ -23,7 +23,7 @@ from kiosque.audit.services import AuditAction, AuditOutcome, record
 from kiosque.core import ratelimit
 from kiosque.mail.services import enqueue, render_email
 
-SESSION_TOKEN = "_kiosque_reset_token"
+SESSION_TOKEN = "_kiosque_reset_token"  # noqa: S105 - a session key name
 EMAIL_TEMPLATE = "accounts/email/password_reset"
 
 
@@ -81,7 +81,9 @@ def request_reset(request, email: str) -> datetime:
             user=user, token_hash=token_hash, created_at=now, expires_at=expires_at
         )
         enqueue(
-            EMAIL_TEMPLATE, to=[user.email], context={**context, "user": user},
+            EMAIL_TEMPLATE,
+            to=[user.email],
+            context={**context, "user": user},
             purge_after_delivery=True,
         )
         record(AuditAction.PASSWORD_RESET_REQUESTED, request=request, target=user)

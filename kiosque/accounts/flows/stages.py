@@ -10,6 +10,8 @@ direct URL, a replayed POST or a second tab: the state names the one stage that
 is open, and completing any other stage is refused.
 """
 
+import hmac
+import secrets
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
@@ -24,7 +26,7 @@ SESSION_KEY = "_kiosque_login"
 
 
 class Stage(StrEnum):
-    PASSWORD_CHANGE = "password_change"
+    PASSWORD_CHANGE = "password_change"  # noqa: S105 - a stage name
     SECOND_FACTOR = "second_factor"
 
 
@@ -46,6 +48,12 @@ class LoginState:
     methods: list[str] = field(default_factory=list)
     started_at: float = field(default_factory=lambda: timezone.now().timestamp())
     next_url: str = ""
+    # Changes at every transition: a form rendered for an earlier state (a stale tab, a
+    # replayed POST, another login started meanwhile in a second tab) no longer matches.
+    nonce: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+
+    def matches(self, nonce: str | None) -> bool:
+        return bool(nonce) and hmac.compare_digest(self.nonce, str(nonce))
 
     @property
     def stage(self) -> Stage:
@@ -63,6 +71,7 @@ def _lifetime() -> int:
 
 
 def _save(request, state: LoginState) -> None:
+    state.nonce = secrets.token_urlsafe(16)
     data = asdict(state)
     request.session[SESSION_KEY] = data
     request.session.cycle_key()
@@ -87,7 +96,7 @@ def current(request) -> LoginState | None:
     if not data:
         return None
     try:
-        state = LoginState(**data)
+        state = LoginState(**{k: v for k, v in data.items() if not k.startswith("_")})
         Stage(state.pending[0])
     except (TypeError, ValueError, IndexError):
         request.session.pop(SESSION_KEY, None)

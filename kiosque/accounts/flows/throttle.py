@@ -64,9 +64,7 @@ def account_limits() -> Limits:
 
 
 def ip_limits() -> Limits:
-    return Limits(
-        conf.get("KIOSQUE_LOGIN_IP_DELAY_AFTER"), conf.get("KIOSQUE_LOGIN_IP_LOCK_AFTER")
-    )
+    return Limits(conf.get("KIOSQUE_LOGIN_IP_DELAY_AFTER"), conf.get("KIOSQUE_LOGIN_IP_LOCK_AFTER"))
 
 
 def account_key(user=None, identifier: str = "") -> str:
@@ -88,7 +86,9 @@ def _delay(failures: int, limits: Limits) -> timedelta:
     base = conf.get("KIOSQUE_LOGIN_DELAY_SECONDS")
     if base <= 0 or failures < limits.delay_after:
         return timedelta(0)
-    seconds = min(base * 2 ** (failures - limits.delay_after), conf.get("KIOSQUE_LOGIN_DELAY_MAX_SECONDS"))
+    seconds = min(
+        base * 2 ** (failures - limits.delay_after), conf.get("KIOSQUE_LOGIN_DELAY_MAX_SECONDS")
+    )
     return timedelta(seconds=seconds)
 
 

@@ -67,3 +67,9 @@ def signed_in_client(client, user, password=PASSWORD):
     response = login(client, user.username, password)
     assert response.status_code == 302, response.content.decode()[:2000]
     return client
+
+
+def post_stage(client, url, data):
+    """POST a stage form as the browser would (with the nonce of the rendered form)."""
+    nonce = client.session["_kiosque_login"]["nonce"]
+    return client.post(url, {**data, "stage": nonce})

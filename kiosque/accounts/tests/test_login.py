@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from kiosque.accounts.flows import stages
 from kiosque.accounts.models import AttemptOutcome, ConnectionAttempt
-from kiosque.accounts.tests.conftest import PASSWORD, login
+from kiosque.accounts.tests.conftest import PASSWORD, login, post_stage
 from kiosque.audit.models import AuditEvent
 
 
@@ -69,7 +69,8 @@ def test_temporary_password_opens_the_forced_change_then_second_factor(client, u
     page = client.get(response.url).content.decode()
     assert "Changez votre mot de passe" in page
     assert "mot de passe est temporaire" in page
-    response = client.post(
+    response = post_stage(
+        client,
         response.url,
         {"new_password1": "Mon-Choix-Perso-7", "new_password2": "Mon-Choix-Perso-7"},
     )
@@ -88,7 +89,8 @@ def test_forced_change_completes_sign_in_without_second_factor(client, user):
     assert response.url == reverse("accounts:password_change_required")
     page = client.get(response.url).content.decode()
     assert "L&#x27;équipe de la plateforme vous demande" in page
-    response = client.post(
+    response = post_stage(
+        client,
         response.url,
         {"new_password1": "Mon-Choix-Perso-7", "new_password2": "Mon-Choix-Perso-7"},
     )
@@ -118,9 +120,10 @@ def test_signed_in_user_visiting_login_goes_home(client, user, settings):
 def test_deactivated_account_is_refused_after_right_password_only(client, user):
     user.is_active = False
     user.save()
-    assert "Identifiant ou mot de passe incorrect." in login(
-        client, "ndupont", "Faux-Secret-123"
-    ).content.decode()
+    assert (
+        "Identifiant ou mot de passe incorrect."
+        in login(client, "ndupont", "Faux-Secret-123").content.decode()
+    )
     page = login(client, "ndupont", PASSWORD).content.decode()
     assert "Ce compte est désactivé" in page
     assert "_auth_user_id" not in client.session

@@ -103,6 +103,7 @@ def test_policy_script_is_served_and_uses_the_browser_crypto(client, db):
     from django.contrib.staticfiles import finders
 
     path = finders.find("accounts/js/password_policy.js")
-    source = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
     assert "crypto.getRandomValues" in source
     assert "Math.random" not in source

@@ -76,7 +76,10 @@ def test_full_reset_through_the_mailbox(client, user, smtp_server, deliver_outbo
     assert deliver_outbox(now=clock.current + timedelta(minutes=5)) == 1
     done = smtp_server.messages[1]
     assert done["Subject"] == "[Kiosque] Confirmation de mise à jour de mot de passe"
-    assert "Bonjour,\n\nVotre mot de passe a été réinitialisé avec succès." in done.get_content().replace("\r\n", "\n")
+    assert (
+        "Bonjour,\n\nVotre mot de passe a été réinitialisé avec succès."
+        in done.get_content().replace("\r\n", "\n")
+    )
 
 
 def test_reset_then_login_still_needs_the_second_factor(client, user, settings):

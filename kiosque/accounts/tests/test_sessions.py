@@ -51,7 +51,7 @@ def test_logout_is_a_post_that_ends_the_session_server_side(client, user):
 
 def test_logout_needs_the_csrf_token(user):
     client = Client(enforce_csrf_checks=True)
-    signed_in_client(client, user)
+    client.force_login(user)
     assert client.post("/deconnexion/").status_code == 403
     assert client.get("/compte/historique/").status_code == 200
 

@@ -7,7 +7,8 @@ from kiosque.accounts import validators
 def safe_next(request, value: str | None) -> str:
     """`next` when it stays on this site, else ""."""
     if value and url_has_allowed_host_and_scheme(
-        value, allowed_hosts={request.get_host(), *settings.ALLOWED_HOSTS},
+        value,
+        allowed_hosts={request.get_host(), *settings.ALLOWED_HOSTS},
         require_https=request.is_secure(),
     ):
         return value

@@ -50,9 +50,7 @@ def login(request):
             return result.response
         form.add_error(None, result.error)
         status = 429 if result.code == "throttled" else 200
-    return render(
-        request, "accounts/login.html", {"form": form, "next": next_url}, status=status
-    )
+    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
 
 
 @sensitive_post_parameters()
@@ -64,6 +62,9 @@ def password_change_required(request):
         if stages.current(request) is None:
             messages.error(request, _("Veuillez vous authentifier."))
         return stages.redirect_to_open_stage(request)
+    if request.method == "POST" and not state.matches(request.POST.get("stage")):
+        messages.error(request, _("Cette page n'était plus à jour : reprenez à l'étape affichée."))
+        return stages.redirect_to_open_stage(request)
     user = state.user
     form = NewPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -74,7 +75,12 @@ def password_change_required(request):
     return render(
         request,
         "accounts/password_change_required.html",
-        {"form": form, "reason_message": REASON_MESSAGES.get(reason, ""), **policy_context()},
+        {
+            "form": form,
+            "stage_nonce": state.nonce,
+            "reason_message": REASON_MESSAGES.get(reason, ""),
+            **policy_context(),
+        },
     )
 
 

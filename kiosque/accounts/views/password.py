@@ -94,9 +94,7 @@ def reset_form(request):
         if reset.complete(request, row, form.cleaned_data["new_password1"]):
             return render(request, "accounts/password_reset_done.html")
         return render(request, "accounts/password_reset_invalid.html", status=400)
-    return render(
-        request, "accounts/password_reset_form.html", {"form": form, **policy_context()}
-    )
+    return render(request, "accounts/password_reset_form.html", {"form": form, **policy_context()})
 
 
 @never_cache

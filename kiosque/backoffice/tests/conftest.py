@@ -17,3 +17,11 @@ def reviewer_client(client, reviewer):
 @pytest.fixture
 def registration(db):
     return factories.make_registration()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests start from a flushed database: load the NOS tables again."""
+    from kiosque.directory.reference import load_reference_data
+
+    load_reference_data()

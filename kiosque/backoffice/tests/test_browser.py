@@ -37,6 +37,7 @@ def sign_in(page, live_server, user):
 @override_settings(
     EMAIL_BACKEND="kiosque.mail.backends.DevMailboxBackend", KIOSQUE_DEV_MAILBOX=True
 )
+@pytest.mark.usefixtures("reference_data")
 def test_reviewer_validates_and_credentials_reach_the_mailbox(page, live_server):
     make_annuaire_person()
     registration = make_registration(email_auth="nathalie.dupont@chu-tours.fr")

@@ -70,3 +70,11 @@ def test_filter_form_is_accessible(reviewer_client):
     assert '<form method="get"' in page
     for field in ("id_q", "id_status", "id_profession", "id_departement", "id_duplicates"):
         assert f'for="{field}"' in page
+
+
+def test_gestion_link_only_for_account_managers(client, reviewer_client):
+    from kiosque.backoffice.tests.factories import make_referent
+
+    assert 'href="/gestion/"' in reviewer_client.get("/gestion/").content.decode()
+    client.force_login(make_referent())
+    assert 'href="/gestion/"' not in client.get("/").content.decode()

@@ -43,6 +43,7 @@ def race(*actions):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("reference_data")
 def test_approve_against_reject_exactly_one_applies():
     first, second = make_reviewer("premier"), make_reviewer("second")
     for _round in range(3):
@@ -67,6 +68,7 @@ def test_approve_against_reject_exactly_one_applies():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("reference_data")
 def test_two_approvals_create_one_account():
     first, second = make_reviewer("premier"), make_reviewer("second")
     registration = make_registration()
@@ -80,6 +82,7 @@ def test_two_approvals_create_one_account():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("reference_data")
 def test_concurrent_validations_of_two_namesakes_get_distinct_logins():
     first, second = make_reviewer("premier"), make_reviewer("second")
     one, two = make_registration(), make_registration(rpps="12345678903")
@@ -93,6 +96,7 @@ def test_concurrent_validations_of_two_namesakes_get_distinct_logins():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("reference_data")
 def test_request_info_against_approve():
     first, second = make_reviewer("premier"), make_reviewer("second")
     registration = make_registration()

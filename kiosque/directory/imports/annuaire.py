@@ -30,29 +30,64 @@ BATCH_ROWS = 5000
 RPPS_ID_TYPE = "8"
 SPECIALTY_KIND = "S"  # "Code type savoir-faire" S: Spécialité ordinale
 
-COLUMNS = (
-    "Type d'identifiant PP|Identifiant PP|Identification nationale PP|Code civilité d'exercice|"
-    "Libellé civilité d'exercice|Code civilité|Libellé civilité|Nom d'exercice|Prénom d'exercice|"
-    "Code profession|Libellé profession|Code catégorie professionnelle|"
-    "Libellé catégorie professionnelle|Code type savoir-faire|Libellé type savoir-faire|"
-    "Code savoir-faire|Libellé savoir-faire|Code mode exercice|Libellé mode exercice|"
-    "Numéro SIRET site|Numéro SIREN site|Numéro FINESS site|"
-    "Numéro FINESS établissement juridique|Identifiant technique de la structure|"
-    "Raison sociale site|Enseigne commerciale site|Complément destinataire (coord. structure)|"
-    "Complément point géographique (coord. structure)|Numéro Voie (coord. structure)|"
-    "Indice répétition voie (coord. structure)|Code type de voie (coord. structure)|"
-    "Libellé type de voie (coord. structure)|Libellé Voie (coord. structure)|"
-    "Mention distribution (coord. structure)|Bureau cedex (coord. structure)|"
-    "Code postal (coord. structure)|Code commune (coord. structure)|"
-    "Libellé commune (coord. structure)|Code pays (coord. structure)|"
-    "Libellé pays (coord. structure)|Téléphone (coord. structure)|"
-    "Téléphone 2 (coord. structure)|Télécopie (coord. structure)|"
-    "Adresse e-mail (coord. structure)|Code Département (structure)|"
-    "Libellé Département (structure)|Ancien identifiant de la structure|"
-    "Autorité d'enregistrement|Code secteur d'activité|Libellé secteur d'activité|"
-    "Code section tableau pharmaciens|Libellé section tableau pharmaciens|Code rôle|Libellé rôle|"
-    "Code genre activité|Libellé genre activité"
-).split("|")
+COLUMNS = [
+    "Type d'identifiant PP",
+    "Identifiant PP",
+    "Identification nationale PP",
+    "Code civilité d'exercice",
+    "Libellé civilité d'exercice",
+    "Code civilité",
+    "Libellé civilité",
+    "Nom d'exercice",
+    "Prénom d'exercice",
+    "Code profession",
+    "Libellé profession",
+    "Code catégorie professionnelle",
+    "Libellé catégorie professionnelle",
+    "Code type savoir-faire",
+    "Libellé type savoir-faire",
+    "Code savoir-faire",
+    "Libellé savoir-faire",
+    "Code mode exercice",
+    "Libellé mode exercice",
+    "Numéro SIRET site",
+    "Numéro SIREN site",
+    "Numéro FINESS site",
+    "Numéro FINESS établissement juridique",
+    "Identifiant technique de la structure",
+    "Raison sociale site",
+    "Enseigne commerciale site",
+    "Complément destinataire (coord. structure)",
+    "Complément point géographique (coord. structure)",
+    "Numéro Voie (coord. structure)",
+    "Indice répétition voie (coord. structure)",
+    "Code type de voie (coord. structure)",
+    "Libellé type de voie (coord. structure)",
+    "Libellé Voie (coord. structure)",
+    "Mention distribution (coord. structure)",
+    "Bureau cedex (coord. structure)",
+    "Code postal (coord. structure)",
+    "Code commune (coord. structure)",
+    "Libellé commune (coord. structure)",
+    "Code pays (coord. structure)",
+    "Libellé pays (coord. structure)",
+    "Téléphone (coord. structure)",
+    "Téléphone 2 (coord. structure)",
+    "Télécopie (coord. structure)",
+    "Adresse e-mail (coord. structure)",
+    "Code Département (structure)",
+    "Libellé Département (structure)",
+    "Ancien identifiant de la structure",
+    "Autorité d'enregistrement",
+    "Code secteur d'activité",
+    "Libellé secteur d'activité",
+    "Code section tableau pharmaciens",
+    "Libellé section tableau pharmaciens",
+    "Code rôle",
+    "Libellé rôle",
+    "Code genre activité",
+    "Libellé genre activité",
+]
 REQUIRED = (
     "Type d'identifiant PP",
     "Identifiant PP",
@@ -109,7 +144,8 @@ class AnnuaireImporter:
             raise ImportFileError(
                 "La première ligne n'est pas l'en-tête attendu de l'extraction "
                 "PS_LibreAcces_Personne_activite (colonnes séparées par « | » : "
-                f"« Type d'identifiant PP|Identifiant PP|... »). Colonnes absentes : {', '.join(missing)}."
+                "« Type d'identifiant PP|Identifiant PP|... »). "
+                f"Colonnes absentes : {', '.join(missing)}."
             )
         self.header = columns
 
@@ -134,7 +170,10 @@ class AnnuaireImporter:
             return
         known = self.persons.get(person.national_id)
         if known is not None and not person.specialty_code:
-            person.specialty_code, person.specialty_label = known.specialty_code, known.specialty_label
+            person.specialty_code, person.specialty_label = (
+                known.specialty_code,
+                known.specialty_label,
+            )
         self.persons[person.national_id] = person
         activity = self._activity(row, person)
         self.activities[(person.national_id, activity.key)] = activity
@@ -193,17 +232,13 @@ class AnnuaireImporter:
         activities, self.activities = list(self.activities.values()), {}
         self.rows = 0
         ids = [person.national_id for person in persons]
-        existing = set(
-            AnnuairePerson.objects.filter(pk__in=ids).values_list("pk", flat=True)
-        )
+        existing = set(AnnuairePerson.objects.filter(pk__in=ids).values_list("pk", flat=True))
         AnnuairePerson.objects.bulk_create(
             persons,
             update_conflicts=True,
             unique_fields=["national_id"],
             update_fields=[
-                f.name
-                for f in AnnuairePerson._meta.concrete_fields
-                if not f.primary_key
+                f.name for f in AnnuairePerson._meta.concrete_fields if not f.primary_key
             ],
         )
         # Activities from an earlier import are replaced; those already written by this run

@@ -93,7 +93,9 @@ def open_source(path: str | os.PathLike, fallback_encoding: str):
         size = os.path.getsize(path)
         stream = open(path, "rb")  # noqa: SIM115 - closed by the caller
     except OSError as error:
-        raise ImportFileError(f"Impossible de lire le fichier {path} : {error.strerror}.") from error
+        raise ImportFileError(
+            f"Impossible de lire le fichier {path} : {error.strerror}."
+        ) from error
     head = stream.read(SNIFF_BYTES)
     stream.seek(0)
     if not head.strip():

@@ -25,13 +25,48 @@ from kiosque.directory.models import Departement, Establishment
 from kiosque.directory.services.indexing import reindex, search_key
 from kiosque.directory.validators import validate_finess
 
-STRUCTURE_FIELDS = (
-    "structureet nofinesset nofinessej rs rslongue complrs compldistrib numvoie typvoie voie "
-    "compvoie lieuditbp commune departement libdepartement ligneacheminement telephone "
-    "telecopie categetab libcategetab categagretab libcategagretab siret codeape codemft "
-    "libmft codesph libsph dateouv dateautor datemaj numuai"
-).split()
-GEOLOCATION_FIELDS = "geolocalisation nofinesset coordxet coordyet sourcecoordet datemaj".split()
+STRUCTURE_FIELDS = [
+    "structureet",
+    "nofinesset",
+    "nofinessej",
+    "rs",
+    "rslongue",
+    "complrs",
+    "compldistrib",
+    "numvoie",
+    "typvoie",
+    "voie",
+    "compvoie",
+    "lieuditbp",
+    "commune",
+    "departement",
+    "libdepartement",
+    "ligneacheminement",
+    "telephone",
+    "telecopie",
+    "categetab",
+    "libcategetab",
+    "categagretab",
+    "libcategagretab",
+    "siret",
+    "codeape",
+    "codemft",
+    "libmft",
+    "codesph",
+    "libsph",
+    "dateouv",
+    "dateautor",
+    "datemaj",
+    "numuai",
+]
+GEOLOCATION_FIELDS = [
+    "geolocalisation",
+    "nofinesset",
+    "coordxet",
+    "coordyet",
+    "sourcecoordet",
+    "datemaj",
+]
 BATCH_SIZE = 2000
 
 # FINESS codes overseas départements 9A..9F; INSEE codes are 971..976 (9E, Saint-Pierre-et-
@@ -56,7 +91,7 @@ def _date(value: str) -> datetime.date | None:
 
 
 def _postal_code_and_city(line: str) -> tuple[str, str]:
-    """"37044 TOURS CEDEX 9" -> ("37044", "TOURS CEDEX 9")."""
+    """ "37044 TOURS CEDEX 9" -> ("37044", "TOURS CEDEX 9")."""
     head, _sep, rest = line.partition(" ")
     if len(head) == 5 and head.isdigit():
         return head, rest.strip()

@@ -34,7 +34,10 @@ def annuaire_sample(finess_sample):
 def make_establishment(db):
     def make(finess="370000481", name="Centre hospitalier", city="TOURS", **fields):
         establishment = Establishment(
-            finess=finess, name=name, city=city, postal_code=fields.pop("postal_code", "37000"),
+            finess=finess,
+            name=name,
+            city=city,
+            postal_code=fields.pop("postal_code", "37000"),
             **fields,
         )
         save_establishment(establishment)

@@ -54,8 +54,12 @@ def test_import_twice_gives_the_same_rows(finess_sample):
 
 def test_reimport_replaces_activities(tmp_path):
     header = annuaire_header() + "\n"
-    import_annuaire(write(tmp_path, "a.txt", header + row() + row(site="370000481", site_name="CHU"), "utf-8"))
-    import_annuaire(write(tmp_path, "b.txt", header + row(site="370000481", site_name="CHU"), "utf-8"))
+    import_annuaire(
+        write(tmp_path, "a.txt", header + row() + row(site="370000481", site_name="CHU"), "utf-8")
+    )
+    import_annuaire(
+        write(tmp_path, "b.txt", header + row(site="370000481", site_name="CHU"), "utf-8")
+    )
     person = AnnuairePerson.objects.get()
     assert list(person.activities.values_list("finess_site", flat=True)) == ["370000481"]
 

@@ -8,7 +8,11 @@ pytestmark = pytest.mark.django_db
 def test_lookup_returns_the_practitioner_and_activities(annuaire_sample):
     record = lookup_rpps("10000000009")
     assert record.rpps == "10000000009"
-    assert (record.civility, record.last_name, record.first_name) == ("Madame", "DUPONT", "NATHALIE")
+    assert (record.civility, record.last_name, record.first_name) == (
+        "Madame",
+        "DUPONT",
+        "NATHALIE",
+    )
     assert (record.profession_code, record.profession_label) == ("10", "Médecin")
     assert (record.specialty_code, record.specialty_label) == ("SM36", "Oncologie, option médicale")
     sites = {activity.finess_site: activity for activity in record.activities}

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from kiosque.audit.models import AuditAction, AuditEvent
 from kiosque.mail.models import PURGED_BODY, OutboxMessage
 from kiosque.mail.services import enqueue
 
@@ -47,6 +48,8 @@ def test_resend_now_puts_failed_messages_back_in_the_queue(admin_client):
     assert failed.status == OutboxMessage.Status.PENDING
     assert failed.attempts == 0
     assert sent.status == OutboxMessage.Status.SENT
+    event = AuditEvent.objects.get(action=AuditAction.ADMIN_CHANGE)
+    assert event.context["ids"] == [failed.pk]
 
 
 def test_confidential_bodies_are_never_shown(admin_client):

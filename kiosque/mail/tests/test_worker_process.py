@@ -15,6 +15,7 @@ from kiosque.mail.tests._processes import (
     expire_leases,
     kiosque,
     outbox_state,
+    python_in_django,
     scratch_database,
     sent_count,
     start_worker,
@@ -39,8 +40,6 @@ def env(migrated_database, smtp_server):
     data_dir, database_url = migrated_database
     env = worker_env(data_dir, database_url, email_url=smtp_server.url)
     yield env
-    from kiosque.mail.tests._processes import python_in_django
-
     python_in_django(
         env, "from kiosque.mail.models import OutboxMessage\nOutboxMessage.objects.all().delete()"
     )
@@ -62,6 +61,12 @@ def test_worker_once_twice_sends_nothing_twice(env, smtp_server):
     assert sent_count(second.stdout) == 0
     _assert_each_delivered_once(smtp_server, env, 20)
     assert "Bonjour" not in first.stderr + second.stderr, "bodies are never logged"
+    jobs_ran = python_in_django(
+        env,
+        "from kiosque.mail.models import JobRun\n"
+        "print(sorted(JobRun.objects.filter(runs=1).values_list('name', flat=True)))",
+    )
+    assert "mail.purge_old_bodies" in jobs_ran, "the second run (jobs enabled) ran due jobs"
 
 
 def test_sigterm_stops_after_the_current_message_and_restart_sends_nothing_twice(

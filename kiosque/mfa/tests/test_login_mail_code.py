@@ -156,3 +156,14 @@ def test_a_failed_code_is_audited_without_the_code(staged_client, user, smtp_ser
     events = AuditEvent.objects.filter(action=AuditAction.MFA_FAILED, actor=user)
     assert events.count() >= 1
     assert all("99999" not in str(event.context) for event in events)
+
+
+def test_wrong_codes_appear_in_the_connection_history(
+    staged_client, user, smtp_server, deliver_outbox
+):
+    from kiosque.accounts.models import ConnectionAttempt
+
+    code = arrive(staged_client, smtp_server, deliver_outbox)
+    verify(staged_client, "000000" if code != "000000" else "111111")
+    attempt = ConnectionAttempt.objects.get(user=user)
+    assert attempt.outcome == "wrong_code" and attempt.second_factor == "mail_code"

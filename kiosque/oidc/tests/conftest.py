@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import itertools
+import os
 import secrets
 import subprocess
 import sys
@@ -212,3 +213,52 @@ def dcc_demo(provider, make_client, tmp_path):
         provider, client.oauth_application.client_id, secret, port, tmp_path / "dcc-demo.log"
     ) as base:
         yield base, client
+
+
+PSC_PROVIDER_DIR = Path(__file__).resolve().parent / "psc_provider"
+
+
+def _ensure_node_modules() -> None:
+    if not (PSC_PROVIDER_DIR / "node_modules" / "oidc-provider").exists():
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund"],
+            cwd=PSC_PROVIDER_DIR,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+
+
+@pytest.fixture
+def psc_provider(provider, settings, tmp_path):
+    """A real OpenID Connect provider shaped like Pro Santé Connect, on loopback (node)."""
+    _ensure_node_modules()
+    port = free_port()
+    issuer = f"http://127.0.0.1:{port}"
+    client_id, secret = "kiosque-test", secrets.token_urlsafe(24)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", ""),
+        "PORT": str(port),
+        "CLIENT_ID": client_id,
+        "CLIENT_SECRET": secret,
+        "REDIRECT_URI": f"{provider}/connexion/psc/retour/",
+    }
+    log_path = tmp_path / "psc-provider.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            ["node", "server.mjs"], cwd=PSC_PROVIDER_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            wait_for_http(f"{issuer}/.well-known/openid-configuration", timeout=30)
+            settings.KIOSQUE_PSC_ISSUER = issuer
+            settings.KIOSQUE_PSC_CLIENT_ID = client_id
+            settings.KIOSQUE_PSC_CLIENT_SECRET = secret
+            yield issuer
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

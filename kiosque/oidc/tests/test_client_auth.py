@@ -37,20 +37,6 @@ def _assertion(key, client_id, audience, **overrides):
     return jwt.encode({"alg": "RS256", "kid": "rp-1"}, claims, key)
 
 
-def _redeem(provider, client, assertion):
-    browser_code = None
-    return browser_code, token_request(
-        provider,
-        {
-            "grant_type": "authorization_code",
-            "code": client["code"],
-            "redirect_uri": REDIRECT_URI,
-            "client_assertion_type": ASSERTION_TYPE,
-            "client_assertion": assertion,
-        },
-    )
-
-
 def _code(provider, client, browser):
     return redirect_params(authorize(browser, provider, client))["code"]
 

@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            report = import_finess(options["file"], progress=ProgressBar("FINESS", self.stderr._out))
+            report = import_finess(
+                options["file"], progress=ProgressBar("FINESS", self.stderr._out)
+            )
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         print_report(self, report, "Import FINESS")
