@@ -151,6 +151,12 @@ class AttemptOutcome(models.TextChoices):
     REFUSED = "refused", _("Connexion refusée")
 
 
+SECOND_FACTOR_LABELS = {
+    "mail_code": _("Code par mail"),
+    "totp": _("Application d'authentification (TOTP)"),
+}
+
+
 class ConnectionAttempt(models.Model):
     """One sign-in attempt of a user, shown in "Historique des connexions" (12 months)."""
 
@@ -168,3 +174,10 @@ class ConnectionAttempt(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.outcome} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def second_factor_label(self) -> str:
+        return ", ".join(
+            str(SECOND_FACTOR_LABELS.get(part.strip(), part.strip()))
+            for part in self.second_factor.split(",")
+            if part.strip()
+        )

@@ -43,8 +43,9 @@ def _mailbox(address: str) -> str:
 
 
 def _qp(text: str) -> str:
-    data = CRLF.join(text.splitlines()).encode("utf-8")
-    return binascii.b2a_qp(data, quotetabs=False, istext=True).decode("ascii")
+    data = "\n".join(text.splitlines()).encode("utf-8")
+    encoded = binascii.b2a_qp(data, quotetabs=False, istext=True).decode("ascii")
+    return encoded.replace("\n", CRLF)  # hard and soft line breaks alike
 
 
 def _text_part(subtype: str, content: str) -> list[str]:

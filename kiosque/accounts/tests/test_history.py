@@ -55,6 +55,7 @@ def test_dates_are_shown_in_paris_time(client, user):
     page = client.get("/compte/historique/").content.decode()
     assert "15/01/2026 10:30:05" in page
     assert "Code incorrect" in page
+    assert "Application d&#x27;authentification (TOTP)" in page
 
 
 def test_history_is_paginated(client, user):

@@ -137,7 +137,6 @@ def tune_connection_for_bulk_writes() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MB at most
-            cursor.execute("PRAGMA temp_store = MEMORY")
 
 
 def clean(value: str) -> str:

@@ -45,6 +45,22 @@ def reindex(sites: Iterable) -> int:
     return len(rows)
 
 
+def rebuild_index(batch_size: int = 2000) -> int:
+    """Recompute every search key and token (after a change of the normalisation rules)."""
+    from django.db import transaction
+
+    written = 0
+    ids = list(Establishment.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            batch = list(Establishment.objects.filter(pk__in=ids[start : start + batch_size]))
+            for establishment in batch:
+                establishment.search_key = search_key(establishment)
+            Establishment.objects.bulk_update(batch, ["search_key"])
+            written += reindex(batch)
+    return written
+
+
 def save_establishment(establishment: Establishment) -> None:
     """Save one establishment (admin, tests) with its search index."""
     establishment.search_key = search_key(establishment)

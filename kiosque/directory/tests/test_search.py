@@ -57,3 +57,14 @@ def test_stop_words_are_dropped_unless_alone():
 def test_a_saved_establishment_is_found_at_once(make_establishment):
     make_establishment(finess="370000481", name="Clinique Œnologie Saint-Éloi", city="TOURS")
     assert names("oenologie eloi") == ["Clinique Œnologie Saint-Éloi"]
+
+
+def test_rebuild_index_restores_lost_tokens(finess_sample):
+    from kiosque.directory.models import EstablishmentToken
+    from kiosque.directory.services.indexing import rebuild_index
+
+    count = EstablishmentToken.objects.count()
+    EstablishmentToken.objects.all().delete()
+    assert names("airbp") == []
+    assert rebuild_index() == count
+    assert names("airbp") == ["AIRBP IRC DREUX"]

@@ -27,6 +27,8 @@ def test_sign_in_to_the_demo_through_kiosque_then_logout(
     )
     grant(user, client, "medecin-rcp")
 
+    seen = []
+    page.on("response", lambda r: seen.append((r.status, r.url[:120], r.headers.get("location", "")[:120])))
     page.goto(f"{rp}/")
     page.click("#login")
     page.fill("input[name=username]", user.username)
@@ -38,8 +40,9 @@ def test_sign_in_to_the_demo_through_kiosque_then_logout(
         choose.click()
     page.locator("input[name=code]").fill(pyotp.TOTP(secret).now())
     page.locator("form.mfa-code button[value=verify]").click()
-    page.wait_for_timeout(4000)
-    print("URL", page.url, page.inner_text("main")[:1500])
+    page.wait_for_timeout(25000)
+    from kiosque.audit.models import AuditEvent
+    print("URL", page.url, "\n".join(map(str, seen)))
     page.wait_for_url(f"{rp}/")
     assert "Mes RCP" in page.inner_text("h1")
     assert "Louis Pasteur" in page.inner_text("#who")

@@ -28,10 +28,16 @@ def test_demo_loads_the_guides_applications_and_communities():
     assert "Inscription de patients en RCP — RCP Digestif Orléans" in labels
 
 
-def test_demo_command_loads_the_referent(capsys):
-    from django.core.management import call_command
+def test_demo_loads_the_referent():
+    """What `kiosque demo` runs for accounts then portal (INSTALLED_APPS order)."""
+    import io
 
-    call_command("demo")
+    from kiosque.accounts import demo as accounts_demo
+
+    out = io.StringIO()
+    accounts_demo.load(out)
+    demo.load(out)
+    assert "Applications de démonstration : 10, communautés : 5" in out.getvalue()
     dcc = Application.objects.get(slug="dcc")
     assert list(dcc.referents.values_list("username", flat=True)) == ["referent.dcc"]
 

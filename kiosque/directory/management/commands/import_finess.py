@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from kiosque.directory.imports.common import ImportFileError, ProgressBar
 from kiosque.directory.imports.finess import import_finess
 from kiosque.directory.management.commands._report import print_report
+from kiosque.directory.services.indexing import rebuild_index
 
 
 class Command(BaseCommand):
@@ -15,6 +16,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="fichier d'extraction FINESS (etalab)")
+        parser.add_argument(
+            "--reindex",
+            action="store_true",
+            help="reconstruire ensuite tout l'index de recherche des établissements",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -24,3 +30,6 @@ class Command(BaseCommand):
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         print_report(self, report, "Import FINESS")
+        if options["reindex"]:
+            tokens = rebuild_index()
+            self.stdout.write(f"Index de recherche reconstruit : {tokens} mots.")
