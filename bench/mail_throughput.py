@@ -85,6 +85,7 @@ def main() -> None:
             started = time.perf_counter()
             first_byte = time.monotonic()
             children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            self_before = resource.getrusage(resource.RUSAGE_SELF)
             done = subprocess.run(
                 [sys.executable, "-m", "kiosque", "worker", "--once", "--no-jobs"],
                 env=env,
@@ -96,6 +97,10 @@ def main() -> None:
                 sys.exit(f"worker failed:\n{done.stderr[-3000:]}")
             worker_seconds = time.perf_counter() - started
             children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            self_after = resource.getrusage(resource.RUSAGE_SELF)
+            server_cpu = (self_after.ru_utime - self_before.ru_utime) + (
+                self_after.ru_stime - self_before.ru_stime
+            )
             worker_cpu = (children_after.ru_utime - children_before.ru_utime) + (
                 children_after.ru_stime - children_before.ru_stime
             )
@@ -120,6 +125,11 @@ def main() -> None:
         print(
             f"worker CPU time     {worker_cpu:.2f} s  "
             f"({args.count / worker_cpu:.0f} messages per CPU-second of the worker)"
+        )
+        print(f"SMTP server CPU     {server_cpu:.2f} s  (aiosmtpd, in this process)")
+        print(
+            f"CPU-bound estimate  {args.count / (worker_cpu + server_cpu):.0f}/s "
+            "(worker and server CPU back to back: the figure on an otherwise idle host)"
         )
         print(f"host load average   {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print(f"startup latency     {arrivals[0] - first_byte:.2f} s" if arrivals else "")

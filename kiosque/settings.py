@@ -56,8 +56,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kiosque.core.observability.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "kiosque.core.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",  # before WhiteNoise: static too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,7 +69,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kiosque.accounts.middleware.SessionTimeoutMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kiosque.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -234,11 +236,25 @@ KIOSQUE_PSC_ACR_VALUES = env.str("KIOSQUE_PSC_ACR_VALUES", "eidas1")
 KIOSQUE_MAIL_CODE_SECONDS = env.int("KIOSQUE_MAIL_CODE_SECONDS", 1200)
 KIOSQUE_STAFF_REQUIRE_TOTP = env.bool("KIOSQUE_STAFF_REQUIRE_TOTP", default=False)
 
+# Logs (kiosque.core.observability): plain text, or JSON lines with KIOSQUE_LOG_FORMAT=json;
+# every record carries the request id (X-Request-ID) and path of its request.
+KIOSQUE_LOG_FORMAT = env.str("KIOSQUE_LOG_FORMAT", "plain")
+KIOSQUE_METRICS_TOKEN = env.str("KIOSQUE_METRICS_TOKEN", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "kiosque.core.observability.logs.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "kiosque.core.observability.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if KIOSQUE_LOG_FORMAT == "json" else "plain",
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("KIOSQUE_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

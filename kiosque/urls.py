@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from kiosque.core.observability.metrics import metrics_view
+
 admin.site.site_header = f"{settings.KIOSQUE_PLATFORM_NAME} — gestion"
 admin.site.site_title = settings.KIOSQUE_PLATFORM_NAME
 admin.site.index_title = "Administration"
@@ -17,6 +19,8 @@ urlpatterns = [
     path("", include("kiosque.oidc.urls")),
     path("dev/", include("kiosque.mail.urls")),
     path("captcha/", include("captcha.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("metrics", metrics_view, name="metrics"),
     path(settings.KIOSQUE_ADMIN_PATH, admin.site.urls),
 ]
 

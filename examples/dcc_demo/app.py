@@ -59,7 +59,10 @@ def oauth_client():
             client_id=settings.DCC_CLIENT_ID,
             client_secret=settings.DCC_CLIENT_SECRET,
             server_metadata_url=settings.DCC_ISSUER + "/.well-known/openid-configuration",
-            client_kwargs={"scope": "openid profile email rpps roles", "code_challenge_method": "S256"},
+            client_kwargs={
+                "scope": "openid profile email rpps roles",
+                "code_challenge_method": "S256",
+            },
         )
     return OAUTH
 
@@ -93,7 +96,7 @@ def home(request):
     if user is None:
         return page(
             "Accueil",
-            '<h1>Bienvenue sur le DCC</h1><p>Vous n\'êtes pas connecté(e).</p>'
+            "<h1>Bienvenue sur le DCC</h1><p>Vous n'êtes pas connecté(e).</p>"
             '<p><a id="login" href="/login">Se connecter</a></p>',
         )
     claims = user["claims"]
@@ -244,7 +247,10 @@ def main(argv=None) -> None:
     from django.core.wsgi import get_wsgi_application
 
     server = make_server(
-        host, int(port), get_wsgi_application(), server_class=_ThreadingServer,
+        host,
+        int(port),
+        get_wsgi_application(),
+        server_class=_ThreadingServer,
         handler_class=_QuietHandler,
     )
     sys.stderr.write(f"DCC (démo) : http://{host}:{port}/\n")

@@ -1,7 +1,62 @@
-"""A database outage answers a French 503 page instead of a stack trace."""
+"""A database outage answers a French 503 page instead of a stack trace; every response
+carries a Permissions-Policy header.
 
+A database can fail in a view (`process_exception` below) but also before it, in a middleware
+(the session read by the authentication or session-timeout middleware) or after it (the session
+save): Django then turns the exception into a 500 through `handler500`, which asks
+`unavailable_response_for_current_exception()` first.
+"""
+
+import sys
+
+from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+def is_database_outage(exception: BaseException | None) -> bool:
+    """Django's wrapped errors, and the driver's own (psycopg) when raised outside the wrapper."""
+    if exception is None:
+        return False
+    if isinstance(exception, DATABASE_ERRORS):
+        return True
+    driver = sys.modules.get("psycopg")
+    return driver is not None and isinstance(
+        exception, (driver.OperationalError, driver.InterfaceError)
+    )
+
+
+class _NoMessages(list):
+    """An empty message storage: MessageMiddleware still calls update() on the way out."""
+
+    def update(self, response):
+        return []
+
+
+def unavailable_response(request):
+    from kiosque.core.views import error_page
+
+    # The page must not touch the database again: no signed-in user, no session-stored messages.
+    request.user = AnonymousUser()
+    request._messages = _NoMessages()
+    response = error_page(
+        request,
+        503,
+        _("Service momentanément indisponible"),
+        _("Le service est momentanément indisponible. Réessayez dans quelques minutes."),
+    )
+    response["Retry-After"] = "30"
+    return response
+
+
+def unavailable_response_for_current_exception(request):
+    """The 503 page when the exception being handled is a database outage, else None."""
+    exception = sys.exc_info()[1]
+    return unavailable_response(request) if is_database_outage(exception) else None
 
 
 class DatabaseUnavailableMiddleware:
@@ -12,15 +67,18 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not is_database_outage(exception):
             return None
-        from kiosque.core.views import error_page
+        return unavailable_response(request)
 
-        response = error_page(
-            request,
-            503,
-            _("Service momentanément indisponible"),
-            _("Le service est momentanément indisponible. Réessayez dans quelques minutes."),
-        )
-        response["Retry-After"] = "30"
+
+class PermissionsPolicyMiddleware:
+    """Deny powerful browser features the portal never uses."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -57,6 +57,11 @@ def forbidden(request, exception=None):
 
 
 def server_error(request):
+    from kiosque.core.middleware import unavailable_response_for_current_exception
+
+    unavailable = unavailable_response_for_current_exception(request)
+    if unavailable is not None:  # the database failed outside a view (middleware, session)
+        return unavailable
     return error_page(
         request,
         500,

@@ -28,4 +28,3 @@ def normalize(text) -> str:
 
 def words(text: str) -> list[str]:
     return [word[:TOKEN_MAX_LENGTH] for word in normalize(text).split()]
-

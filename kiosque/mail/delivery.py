@@ -10,15 +10,19 @@ Guarantees
   ``UPDATE ... SET status='sending', lease_token=T WHERE id IN (...) AND <still due>`` which
   SQLite executes atomically under its write lock: a row another worker claimed first is no
   longer due, so it is not claimed twice. Each worker then reads back only the rows carrying
-  its own token.
+  its own token. A batch that runs past half its lease (slow server) extends the lease of the
+  rows it still holds, so a live worker's rows are never taken over.
 * A message is never lost: it stays in the table until it is ``sent`` or ``failed``; a transient
   error (server down, 4xx) puts it back to ``pending`` with an exponential backoff.
 * At-least-once boundary: a worker that dies (SIGKILL, power loss) between the SMTP
-  ``DATA`` acknowledgement and the ``UPDATE ... status='sent'`` leaves the row ``sending``; once
-  its lease expires another worker sends it again. At most the message(s) in flight at the
+  ``DATA`` acknowledgement and the ``UPDATE ... status='sent'`` (or whose database refuses that
+  update) leaves the row ``sending``; once its lease expires another worker sends it again. At most the message(s) in flight at the
   crash can be duplicated, and they carry the same ``Message-ID`` header (fixed at enqueue time)
   so receivers can de-duplicate. A clean stop (SIGTERM/SIGINT) finishes the message in flight and
   hands the rest of the batch back (``pending``) for immediate pick-up: nothing is sent twice.
+
+One SMTP connection is opened per batch and reused for every message of it; the SMTP path renders
+MIME with `kiosque.mail.mime.render_mime` (other backends get Django EmailMessages).
 
 Nothing here logs message bodies; logs carry row ids, Message-IDs and SMTP error texts only.
 """
@@ -210,6 +214,22 @@ def _release(messages: list[OutboxMessage], token: str) -> int:
     ).update(status=Status.PENDING, lease_until=None, lease_token="", attempts=F("attempts") - 1)
 
 
+def _keep_lease(remaining: list[OutboxMessage], token: str, lease_until: datetime):
+    """Past half the lease, extend it for the rest of the batch so no other worker takes it.
+
+    Returns (messages still owned, new lease end)."""
+    now = timezone.now()
+    if now + lease_duration() / 2 < lease_until:
+        return remaining, lease_until
+    lease_until = now + lease_duration()
+    owned = OutboxMessage.objects.filter(
+        pk__in=[message.pk for message in remaining], lease_token=token, status=Status.SENDING
+    )
+    owned.update(lease_until=lease_until)
+    still_owned = set(owned.values_list("pk", flat=True))
+    return [message for message in remaining if message.pk in still_owned], lease_until
+
+
 def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:1000]
 
@@ -282,18 +302,24 @@ def send_batch(
     result = PassResult()
     backend = get_connection(fail_silently=False)
     is_open = False
+    lease_until = messages[0].lease_until if messages else None
+    remaining = list(messages)
     try:
-        for index, message in enumerate(messages):
+        while remaining:
             if should_stop():
-                result.released += _release(messages[index:], token)
+                result.released += _release(remaining, token)
                 break
+            remaining, lease_until = _keep_lease(remaining, token, lease_until)
+            if not remaining:
+                break
+            message = remaining.pop(0)
             if not is_open:
                 try:
                     backend.open()
                     is_open = True
                 except Exception as exc:  # noqa: BLE001 - server down: retry the rest later
                     now = timezone.now()
-                    for waiting in messages[index:]:
+                    for waiting in [message, *remaining]:
                         if _schedule_retry(waiting, token, _describe(exc), now):
                             result.retried += 1
                         else:

@@ -5,6 +5,8 @@ message) and stored hashed. "Nouveau secret" replaces it. The toolkit's own Appl
 admin is hidden: clients are managed here only.
 """
 
+import contextlib
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -15,10 +17,8 @@ from oauth2_provider.models import Application as OAuthApplication
 from kiosque.oidc.flows import clients
 from kiosque.oidc.models import Client
 
-try:
+with contextlib.suppress(admin.sites.NotRegistered):
     admin.site.unregister(OAuthApplication)
-except admin.sites.NotRegistered:
-    pass
 
 
 def _uri_list(value: str) -> list[str]:

@@ -19,7 +19,7 @@ SCOPE_CLAIMS = {
 METHOD_AMR = {"password": ("pwd",), "totp": ("otp",), "mail_code": ("otp",), "psc": ("mfa",)}
 ACR_PSC = "eidas1"
 ACR_MFA = "urn:kiosque:mfa"
-ACR_PASSWORD = "urn:kiosque:pwd"
+ACR_PASSWORD = "urn:kiosque:pwd"  # noqa: S105 (an acr value, not a password)
 
 
 def subject_of(user) -> str:

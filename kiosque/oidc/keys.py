@@ -142,9 +142,7 @@ def rotate(now: int | None = None, overlap: int | None = None) -> tuple[list, li
     created = [write_new_key(alg, directory, now) for alg in ALGORITHMS]
     removed = []
     for alg in ALGORITHMS:
-        generation = sorted(
-            (k for k in _read(directory) if k.alg == alg), key=lambda k: -k.created
-        )
+        generation = sorted((k for k in _read(directory) if k.alg == alg), key=lambda k: -k.created)
         for newer, older in zip(generation, generation[1:], strict=False):
             if now - newer.created >= overlap:
                 older.path.unlink(missing_ok=True)

@@ -131,3 +131,6 @@ class Authorization(models.Model):
     class Meta:
         verbose_name = _("autorisation émise")
         verbose_name_plural = _("autorisations émises")
+
+    def __str__(self):
+        return f"{self.oauth_application_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -35,9 +35,7 @@ def auth_time(request) -> float:
 def current(request) -> SignIn:
     sid = request.session.get(SID_SESSION_KEY)
     if sid:
-        sign_in = SignIn.objects.filter(
-            sid=sid, user=request.user, ended_at__isnull=True
-        ).first()
+        sign_in = SignIn.objects.filter(sid=sid, user=request.user, ended_at__isnull=True).first()
         if sign_in is not None:
             return sign_in
     methods = list(request.session.get(AMR_SESSION_KEY) or [])

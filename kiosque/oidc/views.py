@@ -5,7 +5,7 @@ import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
@@ -138,6 +138,23 @@ class AuthorizeView(dot_views.AuthorizationView):
         credentials = {**credentials, "kiosque_sign_in": self.sign_in}
         return super().create_authorization_response(request, scopes, credentials, allow)
 
+    def redirect(self, redirect_to, application):
+        response = super().redirect(redirect_to, application)
+        if self._after_a_kiosque_page():
+            # Reached through Kiosque's sign-in forms: a redirect to the application would
+            # be part of the form submission's redirect chain, which the CSP form-action
+            # 'self' of those pages forbids. A new navigation from this page is allowed.
+            return render(
+                self.request,
+                "oidc/continue.html",
+                {"url": response["Location"], "application": application},
+            )
+        return response
+
+    def _after_a_kiosque_page(self) -> bool:
+        referer = self.request.headers.get("Referer", "")
+        return referer.startswith(settings.KIOSQUE_BASE_URL + "/")
+
     @staticmethod
     def _max_age(request) -> int | None:
         value = request.GET.get("max_age", "")
@@ -185,15 +202,19 @@ class IntrospectView(OAuthLibMixin, View):
     @staticmethod
     def _describe(token: str, caller) -> dict:
         checksum = hashlib.sha256(token.encode()).hexdigest()
-        found = AccessToken.objects.select_related("user", "application").filter(
-            token_checksum=checksum
-        ).first()
-        token_type = "access_token"
+        found = (
+            AccessToken.objects.select_related("user", "application")
+            .filter(token_checksum=checksum)
+            .first()
+        )
+        kind = "access"
         if found is None:
-            found = RefreshToken.objects.select_related("user", "application", "access_token").filter(
-                token_checksum=checksum, revoked__isnull=True
-            ).first()
-            token_type = "refresh_token"
+            found = (
+                RefreshToken.objects.select_related("user", "application", "access_token")
+                .filter(token_checksum=checksum, revoked__isnull=True)
+                .first()
+            )
+            kind = "refresh"
         if found is None:
             return {"active": False}
         caller_client = kiosque_client(caller)
@@ -201,7 +222,7 @@ class IntrospectView(OAuthLibMixin, View):
             caller_client and caller_client.may_introspect_all
         ):
             return {"active": False}
-        if token_type == "access_token":
+        if kind == "access":
             if found.is_expired():
                 return {"active": False}
             scope, expires = found.scope, found.expires
@@ -213,7 +234,7 @@ class IntrospectView(OAuthLibMixin, View):
             return {"active": False}
         data = {
             "active": True,
-            "token_type": "Bearer" if token_type == "access_token" else "refresh_token",
+            "token_type": "Bearer" if kind == "access" else "refresh_token",
             "scope": scope,
             "client_id": found.application.client_id,
             "sub": claims.subject_of(found.user),
@@ -229,7 +250,3 @@ class LogoutView(dot_views.RPInitiatedLogoutView):
     """RP-initiated logout; signing out of Kiosque also tells the other applications."""
 
     template_name = "oidc/logout_confirm.html"
-
-
-def logged_out(request):
-    return HttpResponseRedirect("/")

@@ -1,4 +1,7 @@
 import itertools
+import re
+import statistics
+import time
 from datetime import timedelta
 
 import pytest
@@ -73,3 +76,22 @@ def post_stage(client, url, data):
     """POST a stage form as the browser would (with the nonce of the rendered form)."""
     nonce = client.session["_kiosque_login"]["nonce"]
     return client.post(url, {**data, "stage": nonce})
+
+
+def without_csrf(content: bytes) -> str:
+    """A page body without its per-client CSRF tokens (for comparing two answers)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", content.decode())
+
+
+def interleaved_medians(first, second, rounds=21) -> tuple[float, float]:
+    """Median durations of two calls measured alternately, so that the load of a shared
+    machine weighs on both alike (one warm-up round each is not counted)."""
+    durations = ([], [])
+    for n in range(rounds + 1):
+        for index, call in enumerate((first, second) if n % 2 else (second, first)):
+            start = time.perf_counter()
+            call()
+            elapsed = time.perf_counter() - start
+            if n:
+                durations[index if call is first else 1 - index].append(elapsed)
+    return statistics.median(durations[0]), statistics.median(durations[1])

@@ -90,3 +90,27 @@ def test_not_yet_due_messages_are_not_claimed():
         next_attempt_at=timezone.now() + timedelta(minutes=5)
     )
     assert claim_batch(10)[1] == []
+
+
+def test_a_long_batch_keeps_its_lease_alive(smtp_server, settings):
+    """A batch slower than its lease renews it: another worker never takes rows in progress."""
+    from django.test import override_settings
+
+    from kiosque.mail.delivery import send_batch
+    from kiosque.testing.smtp import smtp_settings
+
+    settings.KIOSQUE_MAIL_LEASE_SECONDS = 1
+    smtp_server.delay = 0.3
+    _enqueue(6)
+    token, claimed = claim_batch(10)
+    stolen = []
+
+    def another_worker_tries():
+        stolen.extend(claim_batch(10)[1])
+        return False
+
+    with override_settings(**smtp_settings(smtp_server)):
+        result = send_batch(token, claimed, should_stop=another_worker_tries)
+    assert result.sent == 6
+    assert stolen == []
+    assert len(set(smtp_server.message_ids())) == len(smtp_server.messages) == 6

@@ -28,12 +28,16 @@ def register(
 ) -> tuple[Client, str]:
     """A new client for `application`; returns it with its secret in clear (shown once)."""
     public = auth_method == Client.AuthMethod.NONE
-    secret = "" if public or auth_method == Client.AuthMethod.PRIVATE_KEY_JWT else (
-        secret or new_secret()
+    secret = (
+        ""
+        if public or auth_method == Client.AuthMethod.PRIVATE_KEY_JWT
+        else (secret or new_secret())
     )
     oauth_application = OAuthApplication(
         name=application.name,
-        client_type=OAuthApplication.CLIENT_PUBLIC if public else OAuthApplication.CLIENT_CONFIDENTIAL,
+        client_type=OAuthApplication.CLIENT_PUBLIC
+        if public
+        else OAuthApplication.CLIENT_CONFIDENTIAL,
         authorization_grant_type=OAuthApplication.GRANT_AUTHORIZATION_CODE,
         redirect_uris=" ".join(redirect_uris),
         post_logout_redirect_uris=" ".join(post_logout_redirect_uris),

@@ -143,7 +143,9 @@ def code_flow(provider):
 
     def run(browser, client, secret, *, scope="openid", extra=None):
         verifier, challenge = pkce_pair()
-        response = authorize(browser, provider, client, scope=scope, extra=extra, challenge=challenge)
+        response = authorize(
+            browser, provider, client, scope=scope, extra=extra, challenge=challenge
+        )
         params = redirect_params(response)
         assert "code" in params, params
         reply = token_request(
@@ -247,7 +249,11 @@ def psc_provider(provider, settings, tmp_path):
     log_path = tmp_path / "psc-provider.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            ["node", "server.mjs"], cwd=PSC_PROVIDER_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+            ["node", "server.mjs"],
+            cwd=PSC_PROVIDER_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             wait_for_http(f"{issuer}/.well-known/openid-configuration", timeout=30)

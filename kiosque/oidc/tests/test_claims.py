@@ -67,7 +67,10 @@ def test_sub_is_stable_across_sign_ins(pro, code_flow, signed_in):
 
 
 def test_authentication_context_values():
-    assert authentication_context(["password", "totp"]) == ("urn:kiosque:mfa", ["pwd", "otp", "mfa"])
+    assert authentication_context(["password", "totp"]) == (
+        "urn:kiosque:mfa",
+        ["pwd", "otp", "mfa"],
+    )
     assert authentication_context(["password", "mail_code"])[1] == ["pwd", "otp", "mfa"]
     assert authentication_context(["psc"], ["sc"]) == ("eidas1", ["mfa", "sc"])
     assert authentication_context(["password"]) == ("urn:kiosque:pwd", ["pwd"])

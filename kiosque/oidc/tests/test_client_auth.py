@@ -61,7 +61,9 @@ def test_bad_assertions_are_invalid_client(jwt_client, problem):
     provider, client, key, browser = jwt_client
     client_id = client.oauth_application.client_id
     audience = f"{provider}/oidc/token/"
-    signing_key = RSAKey.generate_key(2048, parameters={"kid": "rp-1"}) if problem == "wrong_key" else key
+    signing_key = (
+        RSAKey.generate_key(2048, parameters={"kid": "rp-1"}) if problem == "wrong_key" else key
+    )
     overrides = {}
     if problem == "wrong_audience":
         audience = "https://other.example/token"

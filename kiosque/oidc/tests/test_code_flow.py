@@ -31,9 +31,7 @@ def _verify_id_token(provider, id_token, client_id, nonce, access_token=None):
     params = {"nonce": nonce, "client_id": client_id}
     if access_token:
         params["access_token"] = access_token
-    claims = CodeIDToken(
-        decoded.claims, decoded.header, {"iss": {"values": [provider]}}, params
-    )
+    claims = CodeIDToken(decoded.claims, decoded.header, {"iss": {"values": [provider]}}, params)
     claims.validate()
     return decoded
 
@@ -78,13 +76,19 @@ def test_confidential_client_gets_signed_id_token_with_nonce_and_state(
     assert decoded.claims["sid"]
 
 
-def test_es256_client_gets_es256_id_token(provider, make_user, make_client, grant, code_flow, signed_in):
+def test_es256_client_gets_es256_id_token(
+    provider, make_user, make_client, grant, code_flow, signed_in
+):
     client, secret = make_client(id_token_alg="ES256")
     user = make_user()
     grant(user, client)
     token = code_flow(signed_in(user), client, secret, extra={"nonce": "abc"})
     decoded = _verify_id_token(
-        provider, token["id_token"], client.oauth_application.client_id, "abc", token["access_token"]
+        provider,
+        token["id_token"],
+        client.oauth_application.client_id,
+        "abc",
+        token["access_token"],
     )
     assert decoded.header["alg"] == "ES256"
 

@@ -18,7 +18,9 @@ def issued(provider, make_user, make_client, grant, signed_in, code_flow):
 
 
 def _introspect(provider, auth, token):
-    return requests.post(f"{provider}/oidc/introspect/", data={"token": token}, auth=auth, timeout=5)
+    return requests.post(
+        f"{provider}/oidc/introspect/", data={"token": token}, auth=auth, timeout=5
+    )
 
 
 def test_active_access_token_is_described(issued):

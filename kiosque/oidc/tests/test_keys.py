@@ -1,4 +1,4 @@
-"""Signing keys: created on first use in dev, rotated with overlap, refused missing in production."""
+"""Signing keys: made on first use in dev, rotated with overlap, required in production."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured

@@ -27,7 +27,9 @@ def _through_psc(provider, national_id, next_url="/applications/"):
         timeout=15,
     )
     while back.is_redirect and "/connexion/psc/retour/" not in back.headers["Location"]:
-        back = browser.get(urljoin(back.url, back.headers["Location"]), allow_redirects=False, timeout=15)
+        back = browser.get(
+            urljoin(back.url, back.headers["Location"]), allow_redirects=False, timeout=15
+        )
     final = browser.get(back.headers["Location"], allow_redirects=False, timeout=15)
     return browser, final
 

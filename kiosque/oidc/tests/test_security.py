@@ -42,7 +42,9 @@ def _redeem(provider, client, secret, code, verifier=None, redirect_uri=REDIRECT
 
 def test_unregistered_redirect_uri_is_not_followed(setup):
     provider, client, _secret, _user, browser = setup
-    response = authorize(browser, provider, client, extra={"redirect_uri": "https://evil.example/cb"})
+    response = authorize(
+        browser, provider, client, extra={"redirect_uri": "https://evil.example/cb"}
+    )
     assert response.status_code == 400
     assert "evil.example" not in response.headers.get("Location", "")
 
@@ -53,7 +55,9 @@ def test_redirect_uri_must_match_exactly_even_on_loopback(setup):
     response = authorize(browser, provider, client, extra={"redirect_uri": other_port})
     assert response.status_code == 400
     with_query = REDIRECT_URI + "?x=1"
-    assert authorize(browser, provider, client, extra={"redirect_uri": with_query}).status_code == 400
+    assert (
+        authorize(browser, provider, client, extra={"redirect_uri": with_query}).status_code == 400
+    )
 
 
 def test_token_request_redirect_uri_must_match_the_authorization(setup):

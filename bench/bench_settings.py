@@ -1,0 +1,9 @@
+"""Settings of the benchmark server: the project's settings, with the per-IP autocomplete
+limit lifted (every benchmark request comes from 127.0.0.1; the limit is still counted).
+
+    DJANGO_SETTINGS_MODULE=bench_settings PYTHONPATH=bench .venv/bin/kiosque serve ...
+"""
+
+from kiosque.settings import *  # noqa: F403
+
+KIOSQUE_AUTOCOMPLETE_RATE_LIMIT = 10**9

@@ -1,0 +1,611 @@
+"""Load driver: a closed-loop asyncio client (aiohttp) against a real `kiosque serve` (gunicorn).
+
+    .venv/bin/python bench/load_driver.py --database kiosque_bench_1k --accounts 1000 \
+        --scenarios signin,portal,history,queue,autocomplete,discovery,jwks,userinfo,\
+introspect,token_cc,refresh,code --concurrency 2,8 --duration 15 --repeats 3 \
+        --out var/bench/results/1k.json
+
+Starts gunicorn (`kiosque serve --workers N`, bench/bench_settings.py) and the mail worker on
+the bench database made by bench/make_data.py, signs a pool of accounts in (full sign-in),
+then runs each scenario for `--duration` seconds with C virtual users, `--repeats` times, and
+reports per scenario: operations/s, HTTP requests/s, median/p95/p99 latency of an operation,
+errors, server CPU (cores used by the gunicorn master + workers) and RSS. `--hash-rate`
+also measures argon2 verifications/s with the same parameters in N processes (the ceiling of
+sign-ins/s). `--tokens FILE` writes access and refresh tokens for the wrk scripts. Everything
+it started is stopped at the end.
+
+Why our own client rather than locust: the sign-in is a 7-request flow with a TOTP computed
+client-side, and locust's gevent workers cost more CPU per request on a 2-core machine where
+the load generator competes with the server; wrk (bench/peer_compare.sh) covers the simple
+endpoints side by side with LemonLDAP::NG.
+"""
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import random
+import re
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import aiohttp
+import psutil
+import pyotp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_data import (  # noqa: E402
+    CC_CLIENT_ID,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    PASSWORD,
+    PROJECT,
+    REDIRECT_URI,
+    bench_env,
+    totp_secret,
+    username,
+)
+
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+QUERIES = ["dre", "dreux", "chu tours", "hopital", "bretonneau", "tours", "pharmacie",
+           "pharmacie gare", "ehpad", "labo", "clinique", "centre hosp", "37000", "28100",
+           "2805", "maison de sante", "radio", "saint", "chartres", "bourges", "paris",
+           "lyon", "marseille pharmacie", "les", "de la", "ehpad les", "vierzon"]  # fmt: skip
+POOL = 16  # signed-in accounts 1..POOL (bench0 is the reviewer); sign-ins use the others
+SCOPE = "openid profile email rpps"
+
+
+class Failure(Exception):
+    pass
+
+
+def basic(client_id: str) -> str:
+    return "Basic " + base64.b64encode(f"{client_id}:{CLIENT_SECRET}".encode()).decode()
+
+
+class Driver:
+    def __init__(self, base: str, accounts: int):
+        self.base = base
+        self.accounts = accounts
+        self.next_account = POOL + 1 + random.randrange(max(1, accounts - POOL - 1))
+        self.sessions: list[aiohttp.ClientSession] = []
+        self.reviewer: aiohttp.ClientSession | None = None
+        self.access_tokens: list[str] = []
+        self.refresh_tokens: list[str] = []
+        self.requests = 0
+
+    def new_session(self) -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(
+            cookie_jar=aiohttp.CookieJar(unsafe=True),
+            connector=aiohttp.TCPConnector(limit=1),
+            timeout=aiohttp.ClientTimeout(total=30),
+        )
+
+    async def call(self, session, method, path, expect=200, **kwargs) -> aiohttp.ClientResponse:
+        kwargs.setdefault("allow_redirects", False)
+        async with session.request(method, self.base + path, **kwargs) as response:
+            self.requests += 1
+            body = await response.text()
+            if response.status != expect:
+                raise Failure(f"{method} {path} -> {response.status}")
+            response.body = body
+            return response
+
+    # --- the full sign-in ----------------------------------------------------------------
+
+    async def sign_in(self, session, index: int) -> None:
+        page = await self.call(session, "GET", "/connexion/")
+        token = CSRF_RE.search(page.body).group(1)
+        form = {"csrfmiddlewaretoken": token, "username": username(index), "password": PASSWORD}
+        await self.call(session, "POST", "/connexion/", 302, data=form)
+        page = await self.call(session, "GET", "/connexion/second-facteur/")
+        token = CSRF_RE.search(page.body).group(1)
+        form = {"csrfmiddlewaretoken": token, "action": "choose", "method": "totp"}
+        await self.call(session, "POST", "/connexion/second-facteur/", 302, data=form)
+        page = await self.call(session, "GET", "/connexion/second-facteur/")
+        token = CSRF_RE.search(page.body).group(1)
+        code = pyotp.TOTP(totp_secret(index)).now()
+        form = {"csrfmiddlewaretoken": token, "action": "verify", "method": "totp", "code": code}
+        done = await self.call(session, "POST", "/connexion/second-facteur/", 302, data=form)
+        if not done.headers["Location"].startswith("/applications/"):
+            raise Failure(f"second factor refused ({done.headers['Location']})")
+        await self.call(session, "GET", "/applications/")
+
+    async def op_signin(self, vu: int) -> None:
+        index = self.next_account
+        self.next_account = self.next_account + 1
+        if self.next_account >= self.accounts:
+            self.next_account = POOL + 1
+        async with self.new_session() as session:
+            await self.sign_in(session, index)
+
+    # --- pages of a signed-in user --------------------------------------------------------
+
+    async def op_portal(self, vu):
+        await self.call(self.sessions[vu % POOL], "GET", "/applications/")
+
+    async def op_history(self, vu):
+        await self.call(self.sessions[vu % POOL], "GET", "/compte/historique/")
+
+    async def op_queue(self, vu):
+        await self.call(self.reviewer, "GET", "/gestion/")
+
+    async def op_autocomplete(self, vu):
+        query = random.choice(QUERIES)
+        await self.call(self.sessions[vu % POOL], "GET", "/annuaire/etablissements/",
+                        params={"q": query})  # fmt: skip
+
+    # --- OpenID Connect -------------------------------------------------------------------
+
+    async def op_discovery(self, vu):
+        await self.call(self.sessions[vu % POOL], "GET", "/.well-known/openid-configuration")
+
+    async def op_jwks(self, vu):
+        await self.call(self.sessions[vu % POOL], "GET", "/oidc/jwks/")
+
+    async def op_code(self, vu) -> dict:
+        """Authorization request (signed-in browser) + authorization code exchange."""
+        session = self.sessions[vu % POOL]
+        params = {"response_type": "code", "client_id": CLIENT_ID, "redirect_uri": REDIRECT_URI,
+                  "scope": SCOPE, "state": secrets.token_urlsafe(8),
+                  "nonce": secrets.token_urlsafe(8)}  # fmt: skip
+        answer = await self.call(session, "GET", "/oidc/authorize/", 302, params=params)
+        code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
+        data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
+        tokens = await self.call(session, "POST", "/oidc/token/", data=data,
+                                 headers={"Authorization": basic(CLIENT_ID)})  # fmt: skip
+        return json.loads(tokens.body)
+
+    async def op_token_cc(self, vu):
+        await self.call(self.sessions[vu % POOL], "POST", "/oidc/token/",
+                        data={"grant_type": "client_credentials", "scope": "openid"},
+                        headers={"Authorization": basic(CC_CLIENT_ID)})  # fmt: skip
+
+    async def op_refresh(self, vu):
+        """Each virtual user refreshes its own token chain (rotation: each token once)."""
+        old = self.refresh_tokens[vu]
+        answer = await self.call(self.sessions[vu % POOL], "POST", "/oidc/token/",
+                                 data={"grant_type": "refresh_token", "refresh_token": old},
+                                 headers={"Authorization": basic(CLIENT_ID)})  # fmt: skip
+        self.refresh_tokens[vu] = json.loads(answer.body)["refresh_token"]
+
+    async def op_userinfo(self, vu):
+        token = self.access_tokens[vu % len(self.access_tokens)]
+        await self.call(self.sessions[vu % POOL], "GET", "/oidc/userinfo/",
+                        headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+
+    async def op_introspect(self, vu):
+        token = self.access_tokens[vu % len(self.access_tokens)]
+        answer = await self.call(self.sessions[vu % POOL], "POST", "/oidc/introspect/",
+                                 data={"token": token},
+                                 headers={"Authorization": basic(CLIENT_ID)})  # fmt: skip
+        if '"active": true' not in answer.body:
+            raise Failure("introspection: token inactive")
+
+    # --- set-up ---------------------------------------------------------------------------
+
+    async def prepare(self, need_tokens: int) -> None:
+        self.sessions = [self.new_session() for _ in range(POOL)]
+        for index, session in enumerate(self.sessions, start=1):
+            await self.sign_in(session, index)
+        self.reviewer = self.new_session()
+        await self.sign_in(self.reviewer, 0)
+        for vu in range(max(POOL, need_tokens)):
+            tokens = await self.op_code(vu)
+            self.access_tokens.append(tokens["access_token"])
+            self.refresh_tokens.append(tokens["refresh_token"])
+
+    async def close(self):
+        for session in [*self.sessions, self.reviewer]:
+            if session is not None:
+                await session.close()
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+class Server:
+    """gunicorn (`kiosque serve`) + the mail worker, on the bench database."""
+
+    def __init__(self, database: str, port: int, workers: int, mail_worker: bool):
+        self.env = {**os.environ, **bench_env(database), "PYTHONPATH": str(PROJECT / "bench"),
+                    "DJANGO_SETTINGS_MODULE": "bench_settings",
+                    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
+                    "KIOSQUE_BASE_URL": f"http://127.0.0.1:{port}"}  # fmt: skip
+        kiosque = str(PROJECT / ".venv/bin/kiosque")
+        self.web = subprocess.Popen(
+            [kiosque, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+             "--access-log", "", "--max-requests", "0"],
+            env=self.env, start_new_session=True,
+        )  # fmt: skip
+        self.mail = (
+            subprocess.Popen([kiosque, "worker"], env=self.env, start_new_session=True)
+            if mail_worker
+            else None
+        )
+        self.base = f"http://127.0.0.1:{port}"
+
+    def wait(self):
+        import urllib.request
+
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(self.base + "/.well-known/openid-configuration", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.5)
+        raise SystemExit("server did not start")
+
+    def processes(self) -> list[psutil.Process]:
+        master = psutil.Process(self.web.pid)
+        return [master, *master.children(recursive=True)]
+
+    def cpu_seconds(self) -> float:
+        total = 0.0
+        for process in self.processes():
+            try:
+                times = process.cpu_times()
+                total += times.user + times.system
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
+    def memory(self) -> dict:
+        procs = self.processes()
+        data = {"master_mb": procs[0].memory_info().rss / 2**20,
+                "workers_mb": [p.memory_info().rss / 2**20 for p in procs[1:]]}  # fmt: skip
+        if self.mail is not None:
+            data["mail_worker_mb"] = psutil.Process(self.mail.pid).memory_info().rss / 2**20
+        data["total_mb"] = (
+            data["master_mb"] + sum(data["workers_mb"]) + data.get("mail_worker_mb", 0)
+        )
+        return data
+
+    def stop(self):
+        for process in (self.web, self.mail):
+            if process is not None and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+
+
+async def run_scenario(driver, server, name, concurrency, duration) -> dict:
+    operation = getattr(driver, f"op_{name}")
+    latencies, errors = [], []
+    requests_before = driver.requests
+    deadline = time.perf_counter() + duration
+
+    async def virtual_user(vu):
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                await operation(vu)
+                latencies.append(time.perf_counter() - started)
+            except (TimeoutError, Failure, aiohttp.ClientError, KeyError) as error:
+                errors.append(repr(error))
+
+    cpu_before = server.cpu_seconds() if server else 0.0
+    started = time.perf_counter()
+    await asyncio.gather(*(virtual_user(vu) for vu in range(concurrency)))
+    wall = time.perf_counter() - started
+    cpu = (server.cpu_seconds() - cpu_before) / wall if server else 0.0
+    result = {
+        "scenario": name, "concurrency": concurrency, "ops": len(latencies),
+        "ops_per_s": len(latencies) / wall,
+        "http_per_s": (driver.requests - requests_before) / wall,
+        "p50_ms": percentile(latencies, 0.5) * 1000 if latencies else None,
+        "p95_ms": percentile(latencies, 0.95) * 1000 if latencies else None,
+        "p99_ms": percentile(latencies, 0.99) * 1000 if latencies else None,
+        "errors": len(errors), "first_errors": errors[:3], "server_cores": cpu,
+    }  # fmt: skip
+    print(
+        f"{name:13s} c={concurrency} ops/s={result['ops_per_s']:8.1f} "
+        f"http/s={result['http_per_s']:8.1f} p50={result['p50_ms'] or 0:7.1f} "
+        f"p95={result['p95_ms'] or 0:7.1f} p99={result['p99_ms'] or 0:7.1f} ms "
+        f"err={len(errors)} cpu={cpu:.2f} cores {errors[:1] if errors else ''}",
+        flush=True,
+    )
+    return result
+
+
+def _hash_worker(args):
+    database, seconds = args
+    os.environ.update(bench_env(database))
+    import django
+
+    django.setup()
+    from django.contrib.auth.hashers import check_password, make_password
+
+    encoded = make_password(PASSWORD)
+    count, deadline = 0, time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        check_password(PASSWORD, encoded)
+        count += 1
+    return count
+
+
+def hash_rate(database: str, processes: int, seconds: float) -> float:
+    """argon2 verifications/s with the configured parameters, in `processes` processes."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(processes) as pool:
+        started = time.perf_counter()
+        counts = list(pool.map(_hash_worker, [(database, seconds)] * processes))
+        return sum(counts) / (time.perf_counter() - started - 0.0)
+
+
+WRK_DIR = Path(__file__).resolve().parent / "wrk"
+LLNG = {"base": "http://127.0.0.1:80", "host": "auth.example.com", "discovery":
+        "/.well-known/openid-configuration", "jwks": "/oauth2/jwks", "token": "/oauth2/token",
+        "userinfo": "/oauth2/userinfo", "introspect": "/oauth2/introspect"}  # fmt: skip
+KIOSQUE_PATHS = {"discovery": "/.well-known/openid-configuration", "jwks": "/oidc/jwks/",
+                 "token": "/oidc/token/", "userinfo": "/oidc/userinfo/",
+                 "introspect": "/oidc/introspect/"}  # fmt: skip
+COMPARED = ["discovery", "jwks", "userinfo", "token_cc", "refresh", "introspect"]
+
+
+def llng_tokens(count: int) -> tuple[list[str], list[str]]:
+    """Access and refresh tokens from LemonLDAP::NG (password grant, Demo user dwho)."""
+    import urllib.request
+
+    access, refresh = [], []
+    for _ in range(count):
+        request = urllib.request.Request(
+            LLNG["base"] + LLNG["token"],
+            data=b"grant_type=password&username=dwho&password=dwho&scope=openid%20profile%20email",
+            headers={"Host": LLNG["host"], "Authorization": basic("bench-client")},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            data = json.loads(response.read())
+        access.append(data["access_token"])
+        refresh.append(data["refresh_token"])
+    return access, refresh
+
+
+def llng_processes() -> list[psutil.Process]:
+    procs = []
+    for pidfile in ("/run/llng-fastcgi-server/llng-fastcgi-server.pid", "/run/nginx.pid"):
+        master = psutil.Process(int(Path(pidfile).read_text().split()[0]))
+        procs += [master, *master.children(recursive=True)]
+    return procs
+
+
+def _cpu(procs) -> float:
+    total = 0.0
+    for process in procs:
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def wrk(target: dict, endpoint: str, concurrency: int, duration: float, procs, work: Path):
+    """One wrk run (1 thread) of `endpoint` against `target`; parsed figures."""
+    env = {**os.environ, "WRKDIR": str(WRK_DIR), "WRK_HOST": target["host"]}
+    script = "request.lua"
+    if endpoint in ("discovery", "jwks"):
+        env["WRK_PATH"] = target["paths"][endpoint]
+    elif endpoint == "userinfo":
+        env.update(WRK_PATH=target["paths"]["userinfo"], WRK_AUTH=f"Bearer {target['access'][0]}")
+    elif endpoint == "introspect":
+        env.update(
+            WRK_PATH=target["paths"]["introspect"],
+            WRK_METHOD="POST",
+            WRK_AUTH=basic(target["client"]),
+            WRK_BODY=f"token={target['access'][0]}",
+        )
+    elif endpoint == "token_cc":
+        env.update(
+            WRK_PATH=target["paths"]["token"],
+            WRK_METHOD="POST",
+            WRK_AUTH=basic(target["cc_client"]),
+            WRK_BODY="grant_type=client_credentials&scope=openid",
+        )
+    elif endpoint == "refresh":
+        tokens = work / f"refresh-{target['name']}.txt"
+        tokens.write_text("\n".join(target["refresh"]) + "\n")
+        env.update(
+            WRK_PATH=target["paths"]["token"],
+            WRK_AUTH=basic(target["client"]),
+            WRK_TOKENS=str(tokens),
+        )
+        script = "refresh.lua"
+    cpu_before, started = _cpu(procs), time.perf_counter()
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{concurrency}", f"-d{int(duration)}s", "--timeout", "10s", "-s",
+         str(WRK_DIR / script), target["base"]],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    wall = time.perf_counter() - started
+    lat = dict(kv.split("=") for kv in re.search(r"LAT_US (.*)", out).group(1).split())
+    reqs = re.search(r"REQS (\d+) DURATION_S ([\d.]+) RPS ([\d.]+)", out)
+    statuses = dict(kv.split("=") for kv in re.search(r"STATUS_COUNTS(.*)", out).group(1).split())
+    ok = int(statuses.get("200", 0))
+    result = {"target": target["name"], "endpoint": endpoint, "concurrency": concurrency,
+              "rps": ok / float(reqs.group(2)), "requests": int(reqs.group(1)), "ok": ok,
+              "errors": int(reqs.group(1)) - ok, "p50_ms": int(lat["p50"]) / 1000,
+              "p90_ms": int(lat["p90"]) / 1000, "p99_ms": int(lat["p99"]) / 1000,
+              "server_cores": (_cpu(procs) - cpu_before) / wall,
+              "cpu_ms_per_req": (_cpu(procs) - cpu_before) * 1000 / max(1, ok)}  # fmt: skip
+    print(
+        f"  {target['name']:8s} {endpoint:10s} c={concurrency} ok/s={result['rps']:8.1f} "
+        f"p50={result['p50_ms']:6.1f} p99={result['p99_ms']:6.1f} ms err={result['errors']} "
+        f"cpu={result['server_cores']:.2f} ({result['cpu_ms_per_req']:.2f} ms/req)",
+        flush=True,
+    )
+    return result
+
+
+async def compare(driver: Driver, server: Server, args, work: Path) -> list[dict]:
+    """wrk against Kiosque and LemonLDAP::NG, endpoint by endpoint, alternating the order."""
+    work.mkdir(parents=True, exist_ok=True)
+    llng_access, llng_refresh = llng_tokens(16)
+    kiosque = {
+        "name": "kiosque",
+        "base": server.base,
+        "host": urlsplit(server.base).netloc,
+        "paths": KIOSQUE_PATHS,
+        "access": driver.access_tokens,
+        "refresh": list(driver.refresh_tokens),
+        "client": CLIENT_ID,
+        "cc_client": CC_CLIENT_ID,
+    }
+    llng = {"name": "llng", "base": LLNG["base"], "host": LLNG["host"], "paths": LLNG,
+            "access": llng_access, "refresh": llng_refresh, "client": "bench-client",
+            "cc_client": "bench-client"}  # fmt: skip
+    runs = []
+    for repeat in range(args.repeats):
+        for concurrency in [int(c) for c in args.concurrency.split(",")]:
+            for endpoint in [e for e in args.compare.split(",") if e]:
+                pair = [kiosque, llng] if repeat % 2 == 0 else [llng, kiosque]
+                for target in pair:
+                    procs = server.processes() if target is kiosque else llng_processes()
+                    run = wrk(target, endpoint, concurrency, args.duration, procs, work)
+                    run["repeat"] = repeat
+                    runs.append(run)
+                    if endpoint == "refresh" and target is kiosque:
+                        # rotated (and reuse revokes the family): a fresh chain for next time
+                        kiosque["refresh"] = [
+                            (await driver.op_code(vu))["refresh_token"] for vu in range(16)
+                        ]
+    return runs
+
+
+def compare_summary(runs: list[dict]) -> dict:
+    """Per (endpoint, concurrency): medians for each target and the ratios of the medians."""
+    table = {}
+    for run in runs:
+        key = f"{run['endpoint']}@c{run['concurrency']}"
+        table.setdefault(key, {}).setdefault(run["target"], []).append(run)
+    out = {}
+    print("\nKiosque vs LemonLDAP::NG (medians):")
+    for key, targets in table.items():
+        row = {}
+        for name, rs in targets.items():
+            row[name] = {
+                k: statistics.median(r[k] for r in rs)
+                for k in ("rps", "p50_ms", "p99_ms", "server_cores", "cpu_ms_per_req")
+            }
+            row[name]["errors"] = sum(r["errors"] for r in rs)
+        if "kiosque" in row and "llng" in row and row["llng"]["rps"]:
+            row["rps_ratio"] = row["kiosque"]["rps"] / row["llng"]["rps"]
+            row["p99_ratio"] = row["kiosque"]["p99_ms"] / max(row["llng"]["p99_ms"], 0.001)
+        out[key] = row
+        k, peer = row.get("kiosque", {}), row.get("llng", {})
+        print(
+            f"  {key:16s} kiosque {k.get('rps', 0):8.1f}/s p99 {k.get('p99_ms', 0):6.1f} | "
+            f"llng {peer.get('rps', 0):8.1f}/s p99 {peer.get('p99_ms', 0):6.1f} | "
+            f"ratio {row.get('rps_ratio', 0):.2f}"
+        )
+    return out
+
+
+def summarize(runs: list[dict]) -> dict:
+    """Median of each figure over the repeats of one (scenario, concurrency)."""
+    keys = ["ops_per_s", "http_per_s", "p50_ms", "p95_ms", "p99_ms", "server_cores"]
+    summary = {k: statistics.median([r[k] for r in runs if r[k] is not None] or [0]) for k in keys}
+    summary["errors"] = sum(r["errors"] for r in runs)
+    summary["repeats"] = len(runs)
+    return summary
+
+
+async def main_async(args) -> dict:
+    server = None
+    base = args.base_url
+    if base is None:
+        server = Server(args.database, args.port, args.workers, args.mail_worker)
+        base = server.base
+    driver = Driver(base, args.accounts)
+    results = {"args": vars(args), "started": time.strftime("%Y-%m-%d %H:%M:%S"), "runs": []}
+    try:
+        if server:
+            server.wait()
+        scenarios = [s for s in args.scenarios.split(",") if s]
+        concurrencies = [int(c) for c in args.concurrency.split(",")]
+        await driver.prepare(max(concurrencies))
+        if args.tokens:
+            Path(args.tokens).write_text(
+                json.dumps({"access": driver.access_tokens, "refresh": driver.refresh_tokens})
+            )
+        if args.hash_rate:
+            results["argon2_verify_per_s_before"] = hash_rate(
+                args.database, args.workers, args.duration
+            )
+            print(f"argon2 verifications/s ({args.workers} processes): "
+                  f"{results['argon2_verify_per_s_before']:.1f}", flush=True)  # fmt: skip
+        if args.compare:
+            results["compare"] = await compare(driver, server, args, Path(args.out or "x").parent)
+            driver.refresh_tokens = [
+                (await driver.op_code(vu))["refresh_token"] for vu in range(max(concurrencies))
+            ]
+        for repeat in range(args.repeats):
+            for concurrency in concurrencies:
+                for name in scenarios:
+                    run = await run_scenario(driver, server, name, concurrency, args.duration)
+                    run["repeat"] = repeat
+                    results["runs"].append(run)
+        if args.hash_rate:
+            results["argon2_verify_per_s_after"] = hash_rate(
+                args.database, args.workers, args.duration
+            )
+            print(f"argon2 verifications/s after: {results['argon2_verify_per_s_after']:.1f}")
+        if server:
+            results["memory_after"] = server.memory()
+            print("memory after the runs (MB):", json.dumps(results["memory_after"]))
+    finally:
+        await driver.close()
+        if server:
+            server.stop()
+    grouped = {}
+    for run in results["runs"]:
+        grouped.setdefault(f"{run['scenario']}@c{run['concurrency']}", []).append(run)
+    results["summary"] = {key: summarize(runs) for key, runs in grouped.items()}
+    if results.get("compare"):
+        results["compare_summary"] = compare_summary(results["compare"])
+    print("\nmedians over repeats:")
+    for key, s in results["summary"].items():
+        print(f"  {key:18s} ops/s={s['ops_per_s']:8.1f} p50={s['p50_ms']:7.1f} "
+              f"p95={s['p95_ms']:7.1f} p99={s['p99_ms']:7.1f} ms errors={s['errors']} "
+              f"cpu={s['server_cores']:.2f}")  # fmt: skip
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default="kiosque_bench_1k")
+    parser.add_argument("--accounts", type=int, default=1000)
+    parser.add_argument("--scenarios", default="signin,portal,history,queue,autocomplete,"
+                        "discovery,jwks,userinfo,introspect,token_cc,refresh,code")  # fmt: skip
+    parser.add_argument("--concurrency", default="2,8")
+    parser.add_argument("--duration", type=float, default=15)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8210)
+    parser.add_argument("--base-url", help="an already running server (no CPU/RSS figures)")
+    parser.add_argument("--mail-worker", action="store_true", help="also run `kiosque worker`")
+    parser.add_argument("--hash-rate", action="store_true")
+    parser.add_argument("--tokens", help="write access/refresh tokens (JSON) for wrk")
+    parser.add_argument("--compare", default="", help="wrk vs LemonLDAP::NG: " + ",".join(COMPARED))
+    parser.add_argument("--out")
+    args = parser.parse_args()
+    results = asyncio.run(main_async(args))
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""One real stack for the journey's tests (see stack.py), and a Chromium page on it."""
+
+import pytest
+
+from tests.journey.checks import DESKTOP, PageChecker
+from tests.journey.mailbox import Mailbox
+from tests.journey.stack import kiosque_stack
+
+TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(scope="package")
+def stack(tmp_path_factory):
+    with kiosque_stack(tmp_path_factory.mktemp("journey")) as running:
+        yield running
+
+
+@pytest.fixture
+def mailbox(stack):
+    box = Mailbox(stack.smtp)
+    box.mark()
+    return box
+
+
+@pytest.fixture(scope="package")
+def check():
+    return PageChecker()
+
+
+@pytest.fixture
+def page(browser, stack):
+    context = browser.new_context(base_url=stack.base, locale="fr-FR", viewport=DESKTOP)
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    errors = []
+    tab.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.console_errors = errors
+    yield tab
+    context.close()
