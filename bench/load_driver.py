@@ -222,6 +222,7 @@ class Server:
                     "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
                     "KIOSQUE_BASE_URL": f"http://127.0.0.1:{port}"}  # fmt: skip
         kiosque = str(PROJECT / ".venv/bin/kiosque")
+        subprocess.run([kiosque, "migrate", "--no-input", "-v0"], env=self.env, check=True)
         self.web = subprocess.Popen(
             [kiosque, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
              "--access-log", "", "--max-requests", "0"],

@@ -234,29 +234,32 @@ def load_accounts(conn, count: int, app_ids: dict, timer: Timer) -> None:
         )  # fmt: skip
 
 
-def load_registrations(conn, count: int) -> None:
-    now = datetime.now(UTC)
-    copy_rows(
-        conn, "registration_registrationrequest",
-        ["id", "status", "created_at", "updated_at", "profession_id", "foreign_diploma", "rpps",
-         "adeli", "cpx_number", "last_name", "birth_name", "first_name", "phone_professional",
-         "phone_mobile", "email_auth", "email_communication", "user_agent",
-         "probable_duplicate", "duplicate_reasons", "rpps_verified", "directory_check",
-         "decision_reason_code", "decision_reason", "reviewer_question", "applicant_answer",
-         "correction_token_hash"],
-        ((i + 1, "pending", now - timedelta(minutes=i), now, "60", False, "", "", "",
-          f"Demandeur{i}", f"Demandeur{i}", "Jeanne", "", "0600000000",
-          f"demandeur{i}@exemple.fr", "", "", False, "[]", False, "{}", "", "", "", "", "")
-         for i in range(count)),
+def load_registrations(count: int) -> None:
+    """Pending requests for the review queue (ORM bulk_create: new fields get their defaults)."""
+    from kiosque.registration.models import RegistrationRequest, RequestedEstablishment
+
+    requests = RegistrationRequest.objects.bulk_create(
+        [
+            RegistrationRequest(
+                profession_id="60", last_name=f"Demandeur{i}", birth_name=f"Demandeur{i}",
+                first_name="Jeanne", phone_mobile="0600000000",
+                email_auth=f"demandeur{i}@exemple.fr",
+            )
+            for i in range(count)
+        ],
+        batch_size=2000,
     )  # fmt: skip
-    copy_rows(
-        conn, "registration_requestedestablishment",
-        ["request_id", "position", "not_listed", "finess", "name", "street", "po_box",
-         "postal_code", "city", "cedex", "departement", "country", "function", "service"],
-        ((i + 1, 1, False, "280503848", "Centre hospitalier de Dreux", "", "", "28100", "Dreux",
-          "", "28 - Eure-et-Loir", "", "", "Oncologie") for i in range(count)),
+    RequestedEstablishment.objects.bulk_create(
+        [
+            RequestedEstablishment(
+                request=request, finess="280503848", name="Centre hospitalier de Dreux",
+                postal_code="28100", city="Dreux", departement="28 - Eure-et-Loir",
+                service="Oncologie",
+            )
+            for request in requests
+        ],
+        batch_size=2000,
     )  # fmt: skip
-    reset_sequence(conn, "registration_registrationrequest")
 
 
 def write_annuaire(path: Path, sites, rows_wanted: int) -> int:
@@ -338,9 +341,9 @@ def main() -> None:
         conn.execute("SET synchronous_commit = off")
         conn.execute("SET maintenance_work_mem = '256MB'")
         load_accounts(conn, args.accounts, app_ids, timer)
-        with timer("registration requests"):
-            load_registrations(conn, max(200, args.accounts // 100))
         conn.commit()
+    with timer("registration requests"):
+        load_registrations(max(200, args.accounts // 100))
     from django.contrib.auth.models import Group
 
     from kiosque.accounts import roles

@@ -1,6 +1,7 @@
 """Django settings, read entirely from the environment (see docs/configuration.md)."""
 
 import os
+import shutil
 from pathlib import Path
 
 import environ
@@ -215,9 +216,17 @@ SECURE_CSP = {
 CAPTCHA_TEST_MODE = KIOSQUE_CAPTCHA_TEST_MODE
 CAPTCHA_LENGTH = 6
 CAPTCHA_FONT_SIZE = 32
+# Audio alternative of the captcha (Debian's flite); without it the page offers a new image only.
+CAPTCHA_FLITE_PATH = env.str("KIOSQUE_CAPTCHA_FLITE_PATH", "") or shutil.which("flite")
 
 KIOSQUE_MAIL_POLL_SECONDS = env.float("KIOSQUE_MAIL_POLL_SECONDS", 1.0)
 KIOSQUE_MAIL_BATCH_SIZE = env.int("KIOSQUE_MAIL_BATCH_SIZE", 50)
+KIOSQUE_MAIL_LEASE_SECONDS = env.int("KIOSQUE_MAIL_LEASE_SECONDS", 300)
+KIOSQUE_MAIL_MAX_ATTEMPTS = env.int("KIOSQUE_MAIL_MAX_ATTEMPTS", 30)
+KIOSQUE_MAIL_RETRY_BASE_SECONDS = env.int("KIOSQUE_MAIL_RETRY_BASE_SECONDS", 30)
+KIOSQUE_MAIL_RETRY_MAX_SECONDS = env.int("KIOSQUE_MAIL_RETRY_MAX_SECONDS", 3600)
+KIOSQUE_MAIL_BODY_RETENTION_DAYS = env.int("KIOSQUE_MAIL_BODY_RETENTION_DAYS", 30)
+KIOSQUE_DEV_MAILBOX_RETENTION_DAYS = env.int("KIOSQUE_DEV_MAILBOX_RETENTION_DAYS", 30)
 # Back-office (issue 4): temporary password of a new account, "complément" link lifetime.
 KIOSQUE_TEMPORARY_PASSWORD_DAYS = env.int("KIOSQUE_TEMPORARY_PASSWORD_DAYS", 7)
 KIOSQUE_CORRECTION_TOKEN_DAYS = env.int("KIOSQUE_CORRECTION_TOKEN_DAYS", 14)

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,12 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
+        indexes = [
+            # Sign-in finds the account by login or e-mail whatever the case (`iexact`, i.e.
+            # UPPER(...) = UPPER(...) on PostgreSQL): without these, a scan of every account.
+            models.Index(Upper("username"), name="accounts_user_username_upper"),
+            models.Index(Upper("email"), name="accounts_user_email_upper"),
+        ]
 
     def display_name(self) -> str:
         return f"{self.last_name.upper()} {self.first_name}".strip() or self.username

@@ -13,5 +13,6 @@ urlpatterns = [
     path("comptes/<int:pk>/", accounts.account_detail, name="account_detail"),
     path("comptes/<int:pk>/<slug:action>/", accounts.account_action, name="account_action"),
     path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
-    path("complement/<str:token>/", correction.correction, name="correction"),
+    # Moved to registration:correction (/inscription/complement/<token>/).
+    path("complement/<str:token>/", correction.legacy_correction, name="correction"),
 ]

@@ -156,7 +156,8 @@ class EstablishmentToken(models.Model):
     """One normalised word of an establishment (name, city, postal code, FINESS).
 
     The autocomplete finds establishments by prefix range on `token` (indexed),
-    intersecting one range per query word.
+    intersecting one range per query word. On PostgreSQL the column uses the "C" collation
+    (migration 0004), so a range is a byte-order prefix range and the index gives the order.
     """
 
     token = models.CharField(max_length=40)
@@ -166,18 +167,8 @@ class EstablishmentToken(models.Model):
 
     class Meta:
         indexes = [
-            # opclasses apply on PostgreSQL only (LIKE 'prefix%' uses the index whatever the
-            # database collation); other databases ignore them.
-            models.Index(
-                fields=["token", "establishment"],
-                name="directory_token_idx",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
-            ),
-            models.Index(
-                fields=["establishment", "token"],
-                name="directory_token_est_idx",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
-            ),
+            models.Index(fields=["token", "establishment"], name="directory_token_idx"),
+            models.Index(fields=["establishment", "token"], name="directory_token_est_idx"),
         ]
 
     def __str__(self):

@@ -16,10 +16,11 @@ Guarantees
   error (server down, 4xx) puts it back to ``pending`` with an exponential backoff.
 * At-least-once boundary: a worker that dies (SIGKILL, power loss) between the SMTP
   ``DATA`` acknowledgement and the ``UPDATE ... status='sent'`` (or whose database refuses that
-  update) leaves the row ``sending``; once its lease expires another worker sends it again. At most the message(s) in flight at the
-  crash can be duplicated, and they carry the same ``Message-ID`` header (fixed at enqueue time)
-  so receivers can de-duplicate. A clean stop (SIGTERM/SIGINT) finishes the message in flight and
-  hands the rest of the batch back (``pending``) for immediate pick-up: nothing is sent twice.
+  update) leaves the row ``sending``; once its lease expires another worker sends it again. At
+  most the message(s) in flight at the crash can be duplicated, and they carry the same
+  ``Message-ID`` header (fixed at enqueue time) so receivers can de-duplicate. A clean stop
+  (SIGTERM/SIGINT) finishes the message in flight and hands the rest of the batch back
+  (``pending``) for immediate pick-up: nothing is sent twice.
 
 One SMTP connection is opened per batch and reused for every message of it; the SMTP path renders
 MIME with `kiosque.mail.mime.render_mime` (other backends get Django EmailMessages).

@@ -1,11 +1,13 @@
 """The provider's endpoints: thin layers over django-oauth-toolkit and the flows."""
 
 import calendar
+import functools
 import hashlib
+import json
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
@@ -29,6 +31,14 @@ def _url(name: str) -> str:
 
 
 def discovery(request):
+    response = HttpResponse(_discovery_json(settings.KIOSQUE_BASE_URL), "application/json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@functools.lru_cache(maxsize=4)
+def _discovery_json(base_url: str) -> bytes:
+    """The discovery document, built once per process (it depends on settings only)."""
     data = {
         "issuer": settings.KIOSQUE_BASE_URL,
         "authorization_endpoint": _url("oidc:authorize"),
@@ -65,16 +75,29 @@ def discovery(request):
         "frontchannel_logout_supported": False,
         "ui_locales_supported": ["fr"],
     }
-    response = JsonResponse(data)
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return json.dumps(data).encode()
 
 
 def jwks(request):
-    response = JsonResponse(keys.public_jwks())
+    response = HttpResponse(_jwks_json(keys.all_keys()), "application/json")
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = f"public, max-age={keys.JWKS_MAX_AGE_SECONDS}"
     return response
+
+
+_jwks_bodies: dict[tuple, bytes] = {}
+
+
+def _jwks_json(current_keys: list) -> bytes:
+    """The public keys, serialised once per key set (keys.all_keys() notices rotations)."""
+    key_set = tuple((key.kid, key.alg, key.created) for key in current_keys)
+    body = _jwks_bodies.get(key_set)
+    if body is None:
+        if len(_jwks_bodies) >= 8:
+            _jwks_bodies.clear()
+        body = json.dumps({"keys": [key.public_jwk() for key in current_keys]}).encode()
+        _jwks_bodies[key_set] = body
+    return body
 
 
 def _access_request_url(application) -> str:

@@ -20,6 +20,7 @@ from kiosque.directory.validators import (
     validate_communication_email,
     validate_rpps,
 )
+from kiosque.portal.forms import InterestsForm
 from kiosque.registration.captcha import RegistrationCaptchaField
 from kiosque.registration.establishment_form import EstablishmentForm
 from kiosque.registration.fields import (
@@ -32,6 +33,8 @@ from kiosque.registration.fields import (
 )
 
 SEPARATORS = re.compile(r"[\s.\-_/]")
+PSC_NOTE = _("Renseigné par Pro Santé Connect")
+LOCK_VALIDATORS = {"rpps": validate_rpps, "adeli": validate_adeli}
 MIN_AGE_YEARS = 16
 MAX_AGE_YEARS = 100
 
@@ -123,7 +126,9 @@ class IdentityForm(forms.Form):
                 "sages-femmes, masseurs-kinésithérapeutes et pédicures-podologues, sauf "
                 "diplôme étranger."
             ),
-            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            widget=forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "data-rpps": ""}
+            ),
         )
     )
     adeli = IdentifierField(
@@ -191,15 +196,36 @@ class IdentityForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, locked=None, **kwargs):
+        """`locked`: field name -> value provided by Pro Santé Connect; such a field is shown
+        disabled and its posted value ignored (a value that would not validate is not locked,
+        so the applicant can still type one)."""
         super().__init__(*args, **kwargs)
         self.fields["specialty"].choices = specialty_choices()
         self.directory_check: dict = {}
+        self.locked: dict[str, str] = {}
+        for name, value in (locked or {}).items():
+            self._lock(name, value)
         profession = self._chosen_profession()
         if profession is not None:
             self.fields["specialty"].label = _("Spécialité professionnelle - %(profession)s") % {
                 "profession": profession.label
             }
+
+    def _lock(self, name: str, value: str) -> None:
+        field = self.fields.get(name)
+        if field is None:
+            return
+        try:
+            field.clean(value)
+            if name in LOCK_VALIDATORS:
+                LOCK_VALIDATORS[name](value)
+        except ValidationError:
+            return
+        field.disabled = True
+        field.help_text = PSC_NOTE
+        self.initial[name] = value
+        self.locked[name] = value
 
     def _chosen_profession(self):
         code = self["profession"].value()
@@ -442,6 +468,20 @@ class ContactsForm(forms.Form):
 # Step 5 -------------------------------------------------------------------------------
 
 
+class RegistrationInterestsForm(InterestsForm):
+    """The portal's "Précisez vos centres d'intérêt" form, optional, as a wizard step."""
+
+    def summary_rows(self):
+        data = self.cleaned_data
+        return [
+            (_("Applications"), ", ".join(str(app.name) for app in data["applications"])),
+            (_("Communauté"), ", ".join(str(group.name) for group in data["communities"])),
+        ]
+
+
+# Step 6 -------------------------------------------------------------------------------
+
+
 class SummaryForm(forms.Form):
     captcha = RegistrationCaptchaField(
         label=_("Quel code est dissimulé dans l'image ?"),
@@ -454,5 +494,6 @@ __all__ = [
     "ContactsForm",
     "EstablishmentForm",
     "IdentityForm",
+    "RegistrationInterestsForm",
     "SummaryForm",
 ]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -97,6 +98,16 @@ class RegistrationRequest(models.Model):
         blank=True,
         help_text=_("Résultat de la recherche du N° RPPS dans l'Annuaire Santé à l'envoi."),
     )
+    # "Précisez vos centres d'intérêt": portal slugs, turned into access requests on validation.
+    interest_applications = models.JSONField(
+        _("applications souhaitées"),
+        default=list,
+        blank=True,
+        help_text=_("Une demande d'accès est ouverte pour chacune à la validation du compte."),
+    )
+    interest_communities = models.JSONField(
+        _("communautés déclarées"), default=list, blank=True
+    )
 
     # Review (kiosque/registration/flows/approve.py, reject.py, request_info.py).
     decided_by = models.ForeignKey(
@@ -128,7 +139,11 @@ class RegistrationRequest(models.Model):
         verbose_name = _("demande d'inscription")
         verbose_name_plural = _("demandes d'inscription")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "-created_at"])]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            # Duplicate search (kiosque/backoffice) compares e-mails whatever the case.
+            models.Index(Upper("email_auth"), name="registration_email_upper"),
+        ]
 
     def __str__(self):
         return f"{self.last_name.upper()} {self.first_name} ({self.created_at:%d/%m/%Y})"
@@ -137,6 +152,22 @@ class RegistrationRequest(models.Model):
         return f"{self.last_name.upper()} {self.first_name}"
 
     display_name.short_description = _("nom")
+
+    def interest_application_names(self) -> list[str]:
+        from kiosque.portal.models import Application
+
+        return _names(Application, self.interest_applications)
+
+    def interest_community_names(self) -> list[str]:
+        from kiosque.portal.models import Community
+
+        return _names(Community, self.interest_communities)
+
+
+def _names(model, slugs) -> list[str]:
+    """Names of the chosen portal objects, in the request's order (a deleted one by its slug)."""
+    names = dict(model.objects.filter(slug__in=list(slugs or [])).values_list("slug", "name"))
+    return [names.get(slug, slug) for slug in slugs or []]
 
 
 class RequestedEstablishment(models.Model):

@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kiosque.core import ratelimit
-from kiosque.registration import wizard
+from kiosque.registration import psc_prefill, wizard
 from kiosque.registration.captcha import audio_enabled
 from kiosque.registration.flows.submit import Application, submit_registration
 from kiosque.registration.forms import (
@@ -20,6 +21,7 @@ from kiosque.registration.forms import (
     ContactsForm,
     EstablishmentForm,
     IdentityForm,
+    RegistrationInterestsForm,
     SummaryForm,
 )
 
@@ -28,12 +30,14 @@ STEP_FORMS = {
     "identity": IdentityForm,
     "contacts": ContactsForm,
     "establishment": EstablishmentForm,
+    "interests": RegistrationInterestsForm,
 }
 STEP_TEMPLATES = {
     "conditions": "registration/step_conditions.html",
     "identity": "registration/step_identity.html",
     "contacts": "registration/step_contacts.html",
     "establishment": "registration/step_establishment.html",
+    "interests": "registration/step_interests.html",
 }
 SUBMIT_LIMIT = getattr(settings, "KIOSQUE_REGISTRATION_SUBMIT_LIMIT", 5)
 SUBMIT_WINDOW = getattr(settings, "KIOSQUE_REGISTRATION_SUBMIT_WINDOW", 3600)
@@ -56,11 +60,24 @@ def _steps(current: str, session) -> list[dict]:
     ]
 
 
+def _step_form(name: str, session, data=None):
+    """The step's form, bound to `data` when given; with Pro Santé Connect's identity in the
+    session, the identity fields it provides are locked and the establishment prefilled."""
+    psc = psc_prefill.identity(session)
+    kwargs = {}
+    if psc is not None and name == "identity":
+        kwargs["locked"] = psc_prefill.identity_locks(psc)
+    if psc is not None and name == "establishment" and data is None:
+        kwargs["initial"] = psc_prefill.establishment_initial(psc)
+    return STEP_FORMS[name](data, **kwargs)
+
+
 def _render_step(request, name: str, form, status=200, **extra):
     index = [step.name for step in wizard.STEPS].index(name)
     previous = wizard.STEPS[index - 1] if index else None
     context = {
         "form": form,
+        "psc": psc_prefill.identity(request.session) is not None,
         "step": wizard.STEPS[index],
         "step_number": index + 1,
         "step_count": len(wizard.STEPS),
@@ -95,9 +112,8 @@ def _search_action(request) -> int | None:
 def _data_step(request, name: str):
     if (response := _guard(request, name)) is not None:
         return response
-    form_class = STEP_FORMS[name]
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = _step_form(name, request.session, request.POST)
         search_block = _search_action(request) if name == "establishment" else None
         if search_block is not None:
             form.search(search_block)
@@ -108,8 +124,7 @@ def _data_step(request, name: str):
                 messages.warning(request, DIRECTORY_WARNING)
             return redirect(_next_url(name))
         return _render_step(request, name, form)
-    stored = wizard.stored(request.session, name)
-    form = form_class(stored) if stored is not None else form_class()
+    form = _step_form(name, request.session, wizard.stored(request.session, name))
     return _render_step(request, name, form)
 
 
@@ -137,8 +152,14 @@ def establishment(request):
     return _data_step(request, "establishment")
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
+def interests(request):
+    return _data_step(request, "interests")
+
+
 def _stored_forms(session) -> dict:
-    return {name: STEP_FORMS[name](wizard.stored(session, name)) for name in wizard.DATA_STEPS}
+    return {name: _step_form(name, session, wizard.stored(session, name)) for name in wizard.DATA_STEPS}
 
 
 def _summary_sections(forms) -> list[dict]:
@@ -159,6 +180,14 @@ def _summary_sections(forms) -> list[dict]:
                 "rows": rows,
             }
         )
+    step = wizard.step_named("interests")
+    sections.append(
+        {
+            "title": step.title,
+            "url": reverse(f"registration:{step.url_name}"),
+            "rows": forms["interests"].summary_rows(),
+        }
+    )
     return sections
 
 
@@ -179,10 +208,17 @@ def summary(request):
             contacts=forms["contacts"].cleaned_data,
             establishments=forms["establishment"].establishments,
             directory_check=forms["identity"].directory_check,
+            interest_applications=forms["interests"].application_slugs(),
+            interest_communities=forms["interests"].community_slugs(),
+            psc_identity=psc_prefill.identity(request.session),
         )
-        submit_registration(application, request=request)
-        wizard.clear(request.session)
-        request.session[wizard.SUBMITTED_KEY] = True
+        with transaction.atomic():
+            if wizard.claim_submission(request.session):
+                submit_registration(application, request=request)
+                wizard.clear(request.session)
+                psc_prefill.forget(request.session)
+                request.session[wizard.SUBMITTED_KEY] = True
+                request.session.save()  # within the transaction: a racing twin sees it sent
         return redirect("registration:done")
     return _render_step(
         request,

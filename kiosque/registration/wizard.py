@@ -25,6 +25,7 @@ STEPS = (
     Step("identity", "identity", _("Informations personnelles")),
     Step("contacts", "contacts", _("Contacts")),
     Step("establishment", "establishment", _("Informations établissement")),
+    Step("interests", "interests", _("Précisez vos centres d'intérêt")),
     Step("summary", "summary", _("Récapitulatif")),
 )
 DATA_STEPS = tuple(step.name for step in STEPS if step.name != "summary")
@@ -35,9 +36,14 @@ def step_named(name: str) -> Step:
 
 
 def raw_data(form) -> dict[str, list[str]]:
-    """The submitted values of the form's own fields (nothing else of the POST is kept)."""
+    """The submitted values of the form's own fields (nothing else of the POST is kept).
+
+    Disabled fields (locked by Pro Santé Connect) are never taken from the POST.
+    """
     data = {}
-    for name in form.fields:
+    for name, field in form.fields.items():
+        if field.disabled:
+            continue
         key = form.add_prefix(name)
         values = form.data.getlist(key) if hasattr(form.data, "getlist") else [form.data.get(key)]
         values = [value for value in values if value is not None]
@@ -78,3 +84,28 @@ def first_incomplete(session, before: str) -> Step | None:
 
 def clear(session) -> None:
     session.pop(SESSION_KEY, None)
+
+
+def claim_submission(session) -> bool:
+    """Inside the submitting transaction: whether this session's wizard is still unsent.
+
+    The same form posted twice at once (double click, two nodes behind a balancer) must be
+    stored once. Concurrent claims for one session wait for each other until commit (SQLite
+    serialises writers; PostgreSQL takes an advisory lock keyed by the session), then the
+    session is read again from the store: the first request cleared the wizard and saved the
+    session inside its transaction, so the second finds nothing left to send.
+    """
+    import hashlib
+
+    from django.db import connection
+
+    if session.session_key is None:
+        return True
+    if connection.vendor == "postgresql":
+        digest = hashlib.sha256(f"registration:{session.session_key}".encode()).digest()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)]
+            )
+    fresh = session.__class__(session_key=session.session_key).load()
+    return bool(fresh.get(SESSION_KEY))

@@ -137,13 +137,21 @@ def scroll_width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
+OVERFLOWING = """(width) => [...document.body.querySelectorAll('*')]
+  .filter(el => el.getBoundingClientRect().right > width + 1
+                && ![...el.children].some(c => c.getBoundingClientRect().right > width + 1))
+  .slice(0, 5).map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '')
+                   + ' ' + Math.round(el.getBoundingClientRect().right))"""
+
+
 def check_reflow(page, name: str) -> None:
     viewport = page.viewport_size
     try:
         for width in (320, 640):  # 320 px (reflow), 1280 px at 200 % zoom
             page.set_viewport_size({"width": width, "height": 800})
             assert scroll_width(page) <= width, (
-                f"{name}: horizontal scroll at {width} px ({scroll_width(page)} px wide)"
+                f"{name}: horizontal scroll at {width} px ({scroll_width(page)} px wide): "
+                f"{page.evaluate(OVERFLOWING, width)}"
             )
     finally:
         page.set_viewport_size(viewport)

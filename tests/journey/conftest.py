@@ -35,6 +35,12 @@ def page(browser, stack):
     errors = []
     tab.on("console", lambda message: message.type == "error" and errors.append(message.text))
     tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on(
+        "response",
+        lambda response: response.status == 404 and errors.append(f"404 {response.url}"),
+    )
     tab.console_errors = errors
     yield tab
+    # What the browser showed last, for whoever reads a failure (see the serve.log beside it).
+    (stack.logs / "last-page.html").write_text(tab.content())
     context.close()

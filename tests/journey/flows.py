@@ -16,8 +16,8 @@ def label(text):
 
 
 def submit_password(page, identifier: str, password: str) -> None:
-    page.get_by_label("Identifiant ou mail").fill(identifier)
-    page.get_by_label("Mot de passe", exact=True).fill(password)
+    page.get_by_label(label("Identifiant ou mail")).fill(identifier)
+    page.get_by_label(label("Mot de passe")).fill(password)
     page.get_by_role("button", name="Se connecter").click()
 
 

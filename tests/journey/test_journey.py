@@ -81,6 +81,11 @@ def register(page, check):
     check(page, "inscription-etablissement", screenshot=True)
     page.get_by_role("button", name="Étape suivante").click()
 
+    # Interests are optional; the DCC is asked for later, from "Vos applications".
+    expect(page).to_have_url(re.compile(r"/inscription/centres-interet/$"))
+    check(page, "inscription-centres-interet")
+    page.get_by_role("button", name="Étape suivante").click()
+
     expect(page).to_have_url(re.compile(r"/inscription/recapitulatif/$"))
     check(page, "inscription-recapitulatif", screenshot=True)
     page.get_by_label(label("Quel code est dissimulé dans l'image ?")).fill("FAUX")
@@ -268,5 +273,5 @@ def test_the_whole_journey(page, stack, mailbox, check):
     authenticator = enrol_totp(page, mailbox, password, check)
     sign_in_with_totp(page, password, authenticator, check)
     connection_history(page, check)
-    assert page.console_errors == []
     check.verify()
+    assert page.console_errors == []

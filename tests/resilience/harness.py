@@ -62,6 +62,7 @@ class Cluster:
         self.worker = None
         self._stack = ExitStack()
         self._seeder = None
+        self._users = 0
         self.processes: list[subprocess.Popen] = []
 
     def migrate(self) -> None:
@@ -119,6 +120,10 @@ class Cluster:
         assert "error" not in answer, answer["error"] + self.log("seed")[-3000:]
         return answer["result"]
 
+    def unique_name(self, prefix: str) -> str:
+        self._users += 1
+        return f"{prefix}{self._users}"
+
     def log(self, name: str) -> str:
         path = self.log_dir / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
@@ -158,7 +163,7 @@ class Browser:
     def csrf_token(self, base: str) -> str:
         token = self.http.cookies.get("csrftoken")
         if not token:
-            self.get(base + "/connexion/")
+            self.get(base + "/identifiant-oublie/")  # a form whoever asks (no redirect)
             token = self.http.cookies.get("csrftoken")
         return token
 

@@ -85,13 +85,12 @@ def without_csrf(content: bytes) -> str:
 
 def interleaved_medians(first, second, rounds=21) -> tuple[float, float]:
     """Median durations of two calls measured alternately, so that the load of a shared
-    machine weighs on both alike (one warm-up round each is not counted)."""
-    durations = ([], [])
+    machine weighs on both alike (the first, warm-up round is not counted)."""
+    timings = {first: [], second: []}
     for n in range(rounds + 1):
-        for index, call in enumerate((first, second) if n % 2 else (second, first)):
+        for call in (first, second) if n % 2 else (second, first):
             start = time.perf_counter()
             call()
-            elapsed = time.perf_counter() - start
             if n:
-                durations[index if call is first else 1 - index].append(elapsed)
-    return statistics.median(durations[0]), statistics.median(durations[1])
+                timings[call].append(time.perf_counter() - start)
+    return statistics.median(timings[first]), statistics.median(timings[second])

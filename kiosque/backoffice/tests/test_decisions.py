@@ -137,7 +137,7 @@ def test_request_info_then_applicant_corrects_and_request_returns_to_queue(
     assert deliver_outbox() == 1
     text = body(smtp_server.messages[-1])
     assert "Merci de préciser votre N° ADELI." in text
-    link = re.search(r"(http\S+/gestion/complement/\S+/)", text).group(1)
+    link = re.search(r"(http\S+/inscription/complement/\S+/)", text).group(1)
     token = link.rstrip("/").rsplit("/", 1)[1]
     assert token not in registration.correction_token_hash  # stored hashed only
 
@@ -183,7 +183,7 @@ def test_correction_with_invalid_data_keeps_request_waiting(client, reviewer_cli
 
     # Find the link from the outbox (the only place the token exists).
     text = OutboxMessage.objects.get().text_body
-    path = re.search(r"(/gestion/complement/\S+/)", text).group(1)
+    path = re.search(r"(/inscription/complement/\S+/)", text).group(1)
     assert RegistrationRequest.objects.get().correction_token_hash == token_hash(
         path.rstrip("/").rsplit("/", 1)[1]
     )

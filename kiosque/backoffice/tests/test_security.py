@@ -130,5 +130,7 @@ def test_no_password_in_clear_anywhere_but_the_outbox(reviewer_client, registrat
 
 
 def test_correction_link_with_unknown_token(client):
-    assert client.get("/gestion/complement/inconnu/").status_code == 404
-    assert client.get("/gestion/complement/" + "a" * 200 + "/").status_code == 404
+    assert client.get("/inscription/complement/inconnu/").status_code == 404
+    assert client.get("/inscription/complement/" + "a" * 200 + "/").status_code == 404
+    # The former address only redirects: the new page answers.
+    assert client.get("/gestion/complement/inconnu/", follow=True).status_code == 404

@@ -2,7 +2,9 @@
 the registration form's own validators, and their answer to the reviewer's question."""
 
 from django import forms
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -44,6 +46,16 @@ def _initial(registration) -> tuple[dict, dict]:
     return identity, contacts
 
 
+def _psc_locked(registration) -> dict:
+    """A request whose RPPS Pro Santé Connect verified keeps PSC's identifier and names."""
+    if not registration.rpps_verified:
+        return {}
+    values = {
+        name: getattr(registration, name) for name in ("rpps", "adeli", "last_name", "first_name")
+    }
+    return {name: value for name, value in values.items() if value}
+
+
 def _invalid_link(request):
     return render(request, "backoffice/correction_invalid.html", status=404)
 
@@ -57,7 +69,9 @@ def correction(request, token):
         return _invalid_link(request)
     identity_initial, contacts_initial = _initial(registration)
     data = request.POST if request.method == "POST" else None
-    identity = IdentityForm(data, prefix="identite", initial=identity_initial)
+    identity = IdentityForm(
+        data, prefix="identite", initial=identity_initial, locked=_psc_locked(registration)
+    )
     contacts = ContactsForm(data, prefix="contacts", initial=contacts_initial)
     answer = AnswerForm(data, prefix="reponse")
     forms_ = (identity, contacts, answer)
@@ -88,3 +102,12 @@ def correction(request, token):
         },
         status=400 if data is not None else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def legacy_correction(request, token):
+    """The page moved to /inscription/complement/<token>/: links already sent keep working
+    (308 keeps the method and the form, for a page opened before the move)."""
+    response = HttpResponseRedirect(reverse("registration:correction", args=[token]))
+    response.status_code = 308
+    return response

@@ -41,12 +41,20 @@ def reindex(sites: Iterable, new: bool = False) -> int:
         EstablishmentToken.objects.filter(establishment_id__in=ids).delete()
     rows = [(token, site.finess) for site in sites for token in sorted(tokens_for(site))]
     table = connection.ops.quote_name(EstablishmentToken._meta.db_table)
-    execute_values(
-        f"INSERT INTO {table} (token, establishment_id) VALUES {{values}}",  # noqa: S608
-        rows,
-        2,
-        chunk=1000,
-    )
+    if connection.vendor == "postgresql":
+        # COPY: the fastest way into PostgreSQL (one stream, no statement per chunk).
+        with connection.cursor() as cursor:
+            copy_sql = f"COPY {table} (token, establishment_id) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+    else:
+        execute_values(
+            f"INSERT INTO {table} (token, establishment_id) VALUES {{values}}",  # noqa: S608
+            rows,
+            2,
+            chunk=1000,
+        )
     return len(rows)
 
 

@@ -2,14 +2,13 @@
 
 Every establishment has its normalised words in EstablishmentToken, indexed on
 (token, establishment) and (establishment, token). A query word is a prefix range
-(`token >= "hop" AND token < "hoq"`, or LIKE 'hop%' on PostgreSQL). The most selective word
+(`token >= "hop" AND token < "hoq"`, byte order on both databases). The most selective word
 drives: its index range is read in order and each candidate is kept when the other words
 match one of its tokens (EXISTS through the second index). The read stops at `limit`
 establishments, so a two-letter prefix shared by 40,000 sites costs no more than a rare
 word: no full scan, no sort of every match.
 """
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
 from kiosque.directory.models import Establishment, EstablishmentToken
@@ -34,10 +33,9 @@ def _prefix_upper_bound(prefix: str) -> str:
 
 
 def _matching(tokens: QuerySet, word: str) -> QuerySet:
+    # Byte-order range: SQLite's BINARY collation, the "C" collation of the column on
+    # PostgreSQL (migration 0004). Tokens are [a-z0-9] only.
     word = word[:TOKEN_MAX_LENGTH]
-    if connection.vendor == "postgresql":
-        # LIKE 'prefix%' uses the varchar_pattern_ops index whatever the collation.
-        return tokens.filter(token__startswith=word)
     return tokens.filter(token__gte=word, token__lt=_prefix_upper_bound(word))
 
 

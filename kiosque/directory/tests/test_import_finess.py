@@ -116,3 +116,36 @@ def test_command_prints_counts_and_rejections(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert "créés : 1" in out and "lignes rejetées : 1" in out
     assert "ligne 3 :" in err
+
+
+class FakeTerminal:
+    def __init__(self, tty):
+        self.tty, self.text = tty, ""
+
+    def isatty(self):
+        return self.tty
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+
+def test_progress_bar_only_on_a_terminal():
+    from kiosque.directory.imports.common import ProgressBar
+
+    terminal, pipe = FakeTerminal(True), FakeTerminal(False)
+    for stream in (terminal, pipe):
+        bar = ProgressBar("FINESS", stream)
+        bar(50, 100)
+        bar(100, 100)
+    assert "50.0%" in terminal.text and "100.0%" in terminal.text
+    assert terminal.text.endswith("\n")
+    assert pipe.text == ""
+
+
+def test_import_reports_progress():
+    seen = []
+    import_finess(FINESS_SAMPLE, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1][0] == seen[-1][1] == FINESS_SAMPLE.stat().st_size

@@ -188,7 +188,7 @@ def demo_rp(issuer: str, client_id: str, secret: str, port: int, log_path: Path)
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_for_http(f"http://127.0.0.1:{port}/", timeout=30)
+            wait_for_http(f"http://127.0.0.1:{port}/", timeout=90)
             yield f"http://127.0.0.1:{port}"
         finally:
             process.terminate()
@@ -256,7 +256,7 @@ def psc_provider(provider, settings, tmp_path):
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_for_http(f"{issuer}/.well-known/openid-configuration", timeout=30)
+            wait_for_http(f"{issuer}/.well-known/openid-configuration", timeout=90)
             settings.KIOSQUE_PSC_ISSUER = issuer
             settings.KIOSQUE_PSC_CLIENT_ID = client_id
             settings.KIOSQUE_PSC_CLIENT_SECRET = secret

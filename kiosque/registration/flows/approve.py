@@ -1,11 +1,13 @@
-"""Validate a registration: the account (login, temporary password, professional profile)
-and the credentials e-mail are created in the same transaction as the decision."""
+"""Validate a registration: the account (login, temporary password, professional profile),
+the credentials e-mail and the access requests of the applicant's centres of interest are
+created in the same transaction as the decision."""
 
 from django.conf import settings
 from django.db import transaction
 
 from kiosque.audit.services import AuditAction, record
 from kiosque.mail.services import enqueue
+from kiosque.portal.flows.interests import interests_to_requests
 from kiosque.professionals.flows.provision import ProvisionedAccount, provision_account
 from kiosque.registration.flows.decision import claim
 from kiosque.registration.models import RegistrationRequest, RegistrationStatus
@@ -42,6 +44,13 @@ def approve(registration_id: int, *, by, request=None) -> ProvisionedAccount:
         account = provision_account(registration, request=request)
         RegistrationRequest.objects.filter(pk=registration.pk).update(account=account.user)
         enqueue_credentials(account.user, account.credentials, first_account=True)
+        # "Précisez vos centres d'intérêt": one pending access request per chosen application.
+        interests_to_requests(
+            account.user,
+            registration.interest_applications,
+            registration.interest_communities,
+            request=request,
+        )
         record(
             AuditAction.REGISTRATION_APPROVED,
             request=request,

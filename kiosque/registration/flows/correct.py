@@ -55,6 +55,15 @@ def _clean_values(identity: dict, contacts: dict) -> dict:
     return values
 
 
+def _still_verified(registration: RegistrationRequest, values: dict) -> bool:
+    """Pro Santé Connect's verification holds only for the identifier and names it gave (the
+    correction page locks them; a caller changing them drops the mark)."""
+    return registration.rpps_verified and all(
+        values.get(name, getattr(registration, name)) == getattr(registration, name)
+        for name in ("rpps", "adeli", "last_name", "first_name")
+    )
+
+
 def apply_correction(
     registration: RegistrationRequest,
     token: str,
@@ -93,6 +102,7 @@ def apply_correction(
             probable_duplicate=bool(reasons),
             duplicate_reasons=reasons,
             directory_check=directory_check or {},
+            rpps_verified=_still_verified(registration, values),
             updated_at=timezone.now(),
             **values,
         )

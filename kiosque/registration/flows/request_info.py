@@ -27,7 +27,7 @@ def token_days() -> int:
 
 
 def correction_url(token: str) -> str:
-    return settings.KIOSQUE_BASE_URL + reverse("backoffice:correction", args=[token])
+    return settings.KIOSQUE_BASE_URL + reverse("registration:correction", args=[token])
 
 
 def request_info(registration_id: int, *, by, question: str, request=None):

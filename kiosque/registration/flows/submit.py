@@ -10,6 +10,7 @@ from django.db import transaction
 
 from kiosque.audit.services import AuditAction, client_ip, record
 from kiosque.mail.services import enqueue
+from kiosque.registration import psc_prefill
 from kiosque.registration.flows.duplicates import Applicant, duplicate_reasons
 from kiosque.registration.models import RegistrationRequest, RequestedEstablishment
 
@@ -40,6 +41,10 @@ class Application:
     contacts: dict
     establishments: list[dict]
     directory_check: dict = field(default_factory=dict)
+    interest_applications: list[str] = field(default_factory=list)
+    interest_communities: list[str] = field(default_factory=list)
+    # The Pro Santé Connect identity the wizard was prefilled with (kiosque.registration.psc_prefill).
+    psc_identity: dict | None = None
 
 
 def _applicant(application: Application) -> Applicant:
@@ -78,6 +83,9 @@ def _new_request(application: Application, reasons: list[str], request) -> Regis
         probable_duplicate=bool(reasons),
         duplicate_reasons=reasons,
         directory_check=application.directory_check,
+        rpps_verified=psc_prefill.verifies(identity, application.psc_identity),
+        interest_applications=list(application.interest_applications),
+        interest_communities=list(application.interest_communities),
     )
 
 
@@ -93,15 +101,16 @@ def submit_registration(application: Application, *, request) -> RegistrationReq
             for establishment in application.establishments
         )
         enqueue(CONFIRMATION_TEMPLATE, to=[registration.email_auth])
+        context = {
+            "profession": registration.profession_id,
+            "probable_duplicate": registration.probable_duplicate,
+            "duplicate_reasons": reasons,
+            "directory_mismatches": application.directory_check.get("mismatches", []),
+            "rpps_verified": registration.rpps_verified,
+        }
+        if application.psc_identity:
+            context["psc"] = psc_prefill.audit_context(application.psc_identity)
         record(
-            AuditAction.REGISTRATION_SUBMITTED,
-            request=request,
-            target=registration,
-            context={
-                "profession": registration.profession_id,
-                "probable_duplicate": registration.probable_duplicate,
-                "duplicate_reasons": reasons,
-                "directory_mismatches": application.directory_check.get("mismatches", []),
-            },
+            AuditAction.REGISTRATION_SUBMITTED, request=request, target=registration, context=context
         )
     return registration

@@ -43,6 +43,7 @@ STEP_URLS = {
     "identity": "/inscription/identite/",
     "contacts": "/inscription/contacts/",
     "establishment": "/inscription/etablissement/",
+    "interests": "/inscription/centres-interet/",
     "summary": "/inscription/recapitulatif/",
 }
 STEP_DATA = {
@@ -50,6 +51,7 @@ STEP_DATA = {
     "identity": IDENTITY,
     "contacts": CONTACTS,
     "establishment": ESTABLISHMENT,
+    "interests": {},  # optional step: nothing ticked
 }
 
 
@@ -94,7 +96,7 @@ class Wizard:
 
     def complete(self, *steps, **changes):
         """Post valid data for `steps` (default: every step before the summary)."""
-        for step in steps or ("conditions", "identity", "contacts", "establishment"):
+        for step in steps or ("conditions", "identity", "contacts", "establishment", "interests"):
             response = self.post(step, **changes.get(step, {}))
             assert response.status_code == 302, response.content.decode()[:3000]
         return response

@@ -54,6 +54,12 @@ def fill_contacts(page, email):
     expect(page).to_have_url(re.compile(r"/inscription/etablissement/$"))
 
 
+def skip_interests(page):
+    expect(page).to_have_url(re.compile(r"/inscription/centres-interet/$"))
+    expect(page.get_by_role("group", name="Applications")).to_be_visible()
+    page.get_by_role("button", name="Étape suivante").click()
+
+
 def send(page):
     expect(page).to_have_url(re.compile(r"/inscription/recapitulatif/$"))
     page.get_by_label(label("Quel code est dissimulé dans l'image ?")).fill("PASSED")
@@ -97,9 +103,10 @@ def test_physician_with_establishment_autocomplete(page, ready, console_errors):
     page.get_by_label(label("Type de fonction")).fill("Médecin")
     page.get_by_label(label("Service d'exercice")).fill("ADMINISTRATION")
     page.get_by_role("button", name="Étape suivante").click()
+    skip_interests(page)
 
     expect(page.get_by_text("280503848")).to_be_visible()
-    expect(page.get_by_role("link", name=re.compile("^Modifier"))).to_have_count(3)
+    expect(page.get_by_role("link", name=re.compile("^Modifier"))).to_have_count(4)
     image = page.locator("[data-captcha-image]")
     first_image = image.get_attribute("src")
     page.get_by_role("link", name="Nouvelle image").click()
@@ -146,6 +153,7 @@ def test_secretary_with_establishment_not_listed(page, ready, console_errors):
     expect(page.get_by_label(label("Pays"))).to_have_value("FRANCE")
     page.get_by_label(label("Service d'exercice")).fill("Secrétariat")
     page.get_by_role("button", name="Étape suivante").click()
+    skip_interests(page)
 
     expect(page.get_by_text("Cabinet médical des Halles")).to_be_visible()
     send(page)
@@ -159,4 +167,69 @@ def test_secretary_with_establishment_not_listed(page, ready, console_errors):
         "Cabinet médical des Halles",
         "37000",
     )
+    assert console_errors == []
+
+
+def test_rpps_asterisk_follows_the_foreign_diploma_box(page, ready, console_errors):
+    accept_conditions(page)
+    mark = page.locator('label[for="id_rpps"] .required-mark')
+    page.get_by_label(label("Profession")).select_option(label="Médecin")
+    expect(mark).to_be_visible()
+    page.get_by_label("Diplôme étranger").check()
+    expect(mark).to_be_hidden()
+    page.get_by_label("Diplôme étranger").uncheck()
+    expect(mark).to_be_visible()
+    page.get_by_label(label("Profession")).select_option(
+        label="Profession non de santé (secrétariat, coordination, administration)"
+    )
+    expect(mark).to_be_hidden()
+    assert console_errors == []
+
+
+def test_pro_sante_connect_identity_locked_in_the_browser(
+    page, ready, console_errors, settings, live_server
+):
+    """Chromium does not send disabled fields: the session's PSC values are used."""
+    from importlib import import_module
+
+    from kiosque.registration import psc_prefill
+    from kiosque.registration.tests.test_psc import psc_identity
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[psc_prefill.SESSION_KEY] = psc_identity()
+    session.create()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session.session_key,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto("/inscription/?psc=1")
+    expect(page.get_by_text("Aucun compte ne correspond encore")).to_be_visible()
+    page.get_by_label("J'accepte les conditions générales d'utilisation").check()
+    page.get_by_role("button", name="Étape suivante").click()
+    rpps = page.get_by_label(label("N° RPPS"))
+    expect(rpps).to_be_disabled()
+    expect(rpps).to_have_value("10000000009")
+    expect(page.get_by_label(label("Nom d'usage"))).to_be_disabled()
+    expect(page.get_by_label(label("Profession"))).to_be_disabled()
+    page.get_by_label(label("Nom de naissance")).fill("PETIT")
+    page.get_by_role("button", name="Étape suivante").click()
+    fill_contacts(page, "nathalie.petit@example.fr")
+    expect(page.locator("#etablissement-1 [data-details]")).to_contain_text("280503848")
+    page.get_by_label(label("Service d'exercice")).fill("Oncologie")
+    page.get_by_role("button", name="Étape suivante").click()
+    skip_interests(page)
+    send(page)
+
+    request = RegistrationRequest.objects.get()
+    assert (request.rpps, request.last_name, request.rpps_verified) == (
+        "10000000009",
+        "DUPONT",
+        True,
+    )
+    assert request.establishments.get().finess == "280503848"
     assert console_errors == []

@@ -45,7 +45,7 @@ def cleaned(wizard):
 
 def test_listed_establishment(at_establishment):
     response = at_establishment.post("establishment")
-    assert response["Location"] == "/inscription/recapitulatif/"
+    assert response["Location"] == "/inscription/centres-interet/"
     [place] = cleaned(at_establishment)
     assert place["finess"] == "280503848"
     assert place["name"] == "AIRBP IRC DREUX"

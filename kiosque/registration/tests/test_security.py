@@ -165,7 +165,7 @@ def test_csrf_enforced(establishments):
 
 def test_csrf_enforced_on_the_final_submission(establishments, captcha_test_mode):
     client = Client(enforce_csrf_checks=True, REMOTE_ADDR="10.66.0.2")
-    for step in ("conditions", "identity", "contacts", "establishment"):
+    for step in ("conditions", "identity", "contacts", "establishment", "interests"):
         token = str(client.get(STEP_URLS[step]).context["csrf_token"])
         response = client.post(STEP_URLS[step], {**STEP_DATA[step], "csrfmiddlewaretoken": token})
         assert response.status_code == 302

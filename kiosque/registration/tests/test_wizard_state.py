@@ -12,6 +12,7 @@ from kiosque.registration.tests.conftest import STEP_URLS, page_text
         ("identity", "/inscription/"),
         ("contacts", "/inscription/"),
         ("establishment", "/inscription/"),
+        ("interests", "/inscription/"),
         ("summary", "/inscription/"),
     ],
 )
@@ -42,7 +43,7 @@ def test_reload_shows_the_values(wizard):
 
 def test_going_back_keeps_every_step(wizard):
     wizard.complete()
-    for step in ("conditions", "identity", "contacts", "establishment"):
+    for step in ("conditions", "identity", "contacts", "establishment", "interests"):
         response = wizard.client.get(STEP_URLS[step])
         assert response.status_code == 200
         assert response.context["form"].is_valid()

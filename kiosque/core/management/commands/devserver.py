@@ -11,6 +11,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+DCC_DEMO_BIND = "127.0.0.1:8001"
+
 
 class Command(BaseCommand):
     help = "Run the portal (gunicorn) and the mail worker together until interrupted."
@@ -27,6 +29,22 @@ class Command(BaseCommand):
                 [*kiosque, "serve", "--bind", options["bind"], "--workers", str(options["workers"])]
             ),
         ]
+        demo_config = settings.DATA_DIR / "dcc_demo_client.json"
+        demo_app = settings.BASE_DIR.parent / "examples" / "dcc_demo" / "app.py"
+        if demo_config.exists() and demo_app.exists():
+            children.append(
+                subprocess.Popen(  # noqa: S603 (our own demo application)
+                    [
+                        sys.executable,
+                        str(demo_app),
+                        "--bind",
+                        DCC_DEMO_BIND,
+                        "--config",
+                        str(demo_config),
+                    ]
+                )
+            )
+            self.stdout.write(f"DCC de démonstration : http://{DCC_DEMO_BIND}/")
         self.stdout.write(f"Kiosque: http://{options['bind']}/")
         if settings.KIOSQUE_DEV_MAILBOX:
             self.stdout.write(

@@ -1,6 +1,7 @@
 /* Registration wizard: progressive enhancements only (the form works without them).
    - blocks revealed or concealed by a checkbox (data-reveal-when / data-conceal-when);
    - specialties filtered by the chosen profession;
+   - the RPPS asterisk shown only when the RPPS is required;
    - focus on the error summary;
    - "Nouvelle image" refreshes the captcha in place. */
 (function () {
@@ -68,6 +69,27 @@
     update();
   }
 
+  /* The RPPS asterisk follows the server's rule: required for a profession registered in the
+     RPPS, unless "Diplôme étranger" is ticked. */
+  function setupRppsMark() {
+    var rpps = document.querySelector("input[data-rpps]");
+    var foreign = document.querySelector("input[data-foreign-diploma]");
+    var profession = document.querySelector("select[data-profession]");
+    if (!rpps) { return; }
+    var label = document.querySelector('label[for="' + rpps.id + '"]');
+    var mark = label ? label.querySelector(".required-mark") : null;
+    if (!mark) { return; }
+
+    function update() {
+      var chosen = profession ? profession.options[profession.selectedIndex] : null;
+      var withoutRpps = Boolean(chosen && chosen.value) && chosen.getAttribute("data-has-rpps") === "0";
+      mark.hidden = Boolean(foreign && foreign.checked) || withoutRpps;
+    }
+    if (foreign) { foreign.addEventListener("change", update); }
+    if (profession) { profession.addEventListener("change", update); }
+    update();
+  }
+
   function focusErrorSummary() {
     var summary = document.querySelector("[data-error-summary]");
     if (summary) { summary.focus(); }
@@ -98,6 +120,7 @@
   function init() {
     setupToggles();
     setupSpecialties();
+    setupRppsMark();
     setupCaptchaRefresh();
     focusErrorSummary();
   }
