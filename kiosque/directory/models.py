@@ -133,6 +133,7 @@ class Establishment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # indexed in Meta: no extra LIKE index on PostgreSQL
     )
     phone = models.CharField(_("téléphone"), max_length=20, blank=True)
     category_code = models.CharField(_("code catégorie"), max_length=4, blank=True)
@@ -141,12 +142,18 @@ class Establishment(models.Model):
     coord_y = models.FloatField(_("coordonnée Y"), null=True, blank=True)
     coord_source = models.CharField(_("source des coordonnées"), max_length=120, blank=True)
     updated_at = models.DateField(_("mise à jour FINESS"), null=True, blank=True)
-    search_key = models.CharField(_("clé de recherche"), max_length=400, db_index=True)
+    search_key = models.CharField(_("clé de recherche"), max_length=400)
 
     class Meta:
         verbose_name = _("établissement")
         verbose_name_plural = _("établissements")
         ordering = ["name"]
+        # Declared here rather than with db_index=True, which also adds a second
+        # (varchar_pattern_ops) index on PostgreSQL: every index slows the imports.
+        indexes = [
+            models.Index(fields=["search_key"], name="directory_est_search_key_idx"),
+            models.Index(fields=["departement"], name="directory_est_departement_idx"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.finess})"

@@ -86,6 +86,10 @@ class RegistrationRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
                 )
             },
         ),
+        (
+            _("Précisez vos centres d'intérêt"),
+            {"fields": ("interest_applications", "interest_communities")},
+        ),
         (_("Envoi"), {"fields": ("submitted_ip", "user_agent")}),
     )
 

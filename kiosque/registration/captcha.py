@@ -24,7 +24,22 @@ class RegistrationCaptchaWidget(CaptchaTextInput):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["refresh_url"] = self.refresh_url()
+        _describe_text_input(context, attrs or {})
         return context
+
+
+def _describe_text_input(context, attrs) -> None:
+    """Tie the typed answer to the field's help text and error (Django does it for simple
+    widgets, not for the subwidgets of a MultiWidget)."""
+    base = attrs.get("id")
+    if not base:
+        return
+    described_by = [f"{base}_helptext"]
+    if attrs.get("aria-invalid") in (True, "true"):
+        described_by.append(f"{base}_error")
+    for subwidget in context["widget"]["subwidgets"]:
+        if subwidget["attrs"].get("type", subwidget.get("type")) != "hidden":
+            subwidget["attrs"]["aria-describedby"] = " ".join(described_by)
 
 
 def audio_enabled() -> bool:

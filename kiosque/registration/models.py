@@ -105,9 +105,7 @@ class RegistrationRequest(models.Model):
         blank=True,
         help_text=_("Une demande d'accès est ouverte pour chacune à la validation du compte."),
     )
-    interest_communities = models.JSONField(
-        _("communautés déclarées"), default=list, blank=True
-    )
+    interest_communities = models.JSONField(_("communautés déclarées"), default=list, blank=True)
 
     # Review (kiosque/registration/flows/approve.py, reject.py, request_info.py).
     decided_by = models.ForeignKey(

@@ -159,7 +159,9 @@ def interests(request):
 
 
 def _stored_forms(session) -> dict:
-    return {name: _step_form(name, session, wizard.stored(session, name)) for name in wizard.DATA_STEPS}
+    return {
+        name: _step_form(name, session, wizard.stored(session, name)) for name in wizard.DATA_STEPS
+    }
 
 
 def _summary_sections(forms) -> list[dict]:

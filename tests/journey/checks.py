@@ -39,7 +39,9 @@ PAGE_FACTS = """() => {
     .filter(el => el.type !== 'hidden' && !el.closest('[hidden]'))
     .map(el => ({name: el.name, type: el.type, autocomplete: el.getAttribute('autocomplete'),
                  invalid: el.getAttribute('aria-invalid') === 'true', id: el.id,
-                 describedby: (el.getAttribute('aria-describedby') || '').split(/\\s+/)
+                 describedby: (el.getAttribute('aria-describedby')
+                               || el.closest('fieldset')?.getAttribute('aria-describedby') || '')
+                   .split(/\\s+/)
                    .filter(Boolean).map(id => { const d = document.getElementById(id);
                      return d ? d.textContent.trim() : null; })}));
   const summaryLinks = [...document.querySelectorAll('.error-summary a[href^="#"]')]

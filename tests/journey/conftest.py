@@ -27,13 +27,19 @@ def check():
     return PageChecker()
 
 
+def _console_error(message, errors) -> None:
+    # Chromium asks for /favicon.ico by itself, whatever the page's <link rel="icon"> says.
+    if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        errors.append(f"{message.text} ({message.location.get('url')})")
+
+
 @pytest.fixture
 def page(browser, stack):
     context = browser.new_context(base_url=stack.base, locale="fr-FR", viewport=DESKTOP)
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
     errors = []
-    tab.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    tab.on("console", lambda message: _console_error(message, errors))
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.on(
         "response",

@@ -28,7 +28,7 @@ def enter_mail_code(page, mailbox, email: str, check=None) -> None:
     if check:
         check(page, "second-facteur-mail")
     message = None
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 120  # a new code is refused within 60 s of the last one
     while message is None:
         try:
             message = mailbox.wait(email, "Code d'authentification", timeout=5)

@@ -219,7 +219,8 @@ def enrol_totp(page, mailbox, password, check) -> pyotp.TOTP:
     page.get_by_role("link", name="Gestionnaire 2ndFA").click()
     check(page, "second-facteur-gestion")
     page.get_by_role("link", name="Ajouter").click()
-    expect(page.get_by_text("Votre nouvelle clef TOTP. Testez-la et entrez le code")).to_be_visible()
+    heading = "Votre nouvelle clef TOTP. Testez-la et entrez le code"
+    expect(page.get_by_text(heading)).to_be_visible()
     check(page, "second-facteur-ajout", screenshot=True)
     key = page.locator("#totp-key").inner_text()
     authenticator = pyotp.TOTP(key.replace(" ", ""))

@@ -85,3 +85,27 @@ def people(db, dcc):
     from tests.resilience import actors
 
     return actors.People.create(dcc)
+
+
+@pytest.fixture
+def make_oidc_client(db):
+    """An application with its OIDC client (redirect URI http://127.0.0.1:8765/callback)."""
+    import itertools
+
+    from kiosque.oidc.flows import clients
+    from kiosque.portal.models import Application
+
+    numbers = itertools.count(1)
+
+    def make():
+        slug = f"rp{next(numbers)}"
+        application = Application.objects.create(
+            slug=slug, name=slug.upper(), launch_url=f"https://{slug}.example.org/"
+        )
+        return clients.register(
+            application,
+            redirect_uris=["http://127.0.0.1:8765/callback"],
+            post_logout_redirect_uris=[f"https://{slug}.example.org/bye"],
+        )
+
+    return make

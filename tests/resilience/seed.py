@@ -154,3 +154,38 @@ def serve() -> None:
             connections.close_all()  # the database may be restarted between two calls
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
+
+
+def bench_users(prefix, count, password):
+    """`count` professionals able to sign in and to ask for the DCC (OncoCentre members)."""
+    from kiosque.portal import demo
+    from kiosque.portal.models import Community, CommunityMembership
+
+    demo.load_catalogue()
+    community = Community.objects.get(slug="oncocentre")
+    for number in range(count):
+        account = get_user_model().objects.get(
+            pk=user(f"{prefix}{number}", password=password)["id"]
+        )
+        CommunityMembership.objects.create(
+            user=account, community=community, status=CommunityMembership.Status.MEMBER
+        )
+    return count
+
+
+def counts(prefix):
+    """What the load left in the database, for the bench's report."""
+    from kiosque.mail.models import OutboxMessage
+    from kiosque.portal.models import AccessRequest
+    from kiosque.registration.models import RegistrationRequest
+
+    return {
+        "registrations": RegistrationRequest.objects.filter(
+            email_auth__startswith=prefix
+        ).count(),
+        "access_requests": AccessRequest.objects.filter(user__username__startswith=prefix).count(),
+        "outbox": {
+            status: OutboxMessage.objects.filter(status=status).count()
+            for status in OutboxMessage.Status.values
+        },
+    }

@@ -123,7 +123,7 @@ def test_a_totp_code_raced_by_two_sign_ins_on_both_nodes_is_accepted_once(cluste
     assert "code" in page_text(refused).lower()
 
 
-def walk_registration(browser, email):
+def registration_steps(email):
     steps = [
         ("/inscription/", {"accept": "on"}),
         (
@@ -150,6 +150,7 @@ def walk_registration(browser, email):
                 "etab1_country": "FRANCE", "etab2_country": "FRANCE",
             },
         ),
+        ("/inscription/centres-interet/", {}),  # optional: nothing ticked
     ]  # fmt: skip
     return steps
 
@@ -164,7 +165,7 @@ def test_a_registration_raced_on_both_nodes_is_recorded_once(
 ):
     email = f"{new_name('eva')}@chu-exemple.fr"
     browser = new_browser()
-    for index, (path, data) in enumerate(walk_registration(browser, email)):
+    for index, (path, data) in enumerate(registration_steps(email)):
         base = cluster.a if index % 2 == 0 else cluster.b
         browser.get(base + path)
         response = browser.post(base, path, data)

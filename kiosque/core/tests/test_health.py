@@ -52,7 +52,8 @@ def test_readyz_reports_a_degraded_cache_when_redis_is_down(tmp_path):
 def test_database_outage_shows_a_french_503_page_without_stack_trace(tmp_path):
     env = clean_env(tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:1/kiosque")
     with serving(env, tmp_path / "serve.log") as (base, _process):
-        status, headers, body = http_get(base + "/gestion/admin/login/")
+        # The establishment search reads the database on every call.
+        status, headers, body = http_get(base + "/annuaire/etablissements/?q=tours")
         assert status == 503
         assert "Service momentanément indisponible" in body
         assert "Traceback" not in body and "OperationalError" not in body

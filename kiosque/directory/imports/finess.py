@@ -153,20 +153,68 @@ def parse_structure(fields: list[str], departements: _Departements) -> Site:
     return site._replace(search_key=search_key(site))
 
 
-def _upsert_sql() -> str:
+def _upsert_sql(source: str) -> str:
+    """INSERT ... {source} ON CONFLICT (finess) DO UPDATE: the statement
+    bulk_create(update_conflicts=True) builds, written directly (Django's SQL compilation of
+    100,000 model instances alone took longer than the import target)."""
     table = connection.ops.quote_name(Establishment._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in COLUMNS)
     updates = ", ".join(
         f"{connection.ops.quote_name(column)} = excluded.{connection.ops.quote_name(column)}"
         for column in COLUMNS
         if column not in INSERT_ONLY
     )
-    # The statement bulk_create(update_conflicts=True) builds, written directly: Django's SQL
-    # compilation of 100,000 model instances alone took longer than the import target.
     return (
-        f"INSERT INTO {table} ({columns}) VALUES {{values}} "  # noqa: S608
+        f"INSERT INTO {table} ({_column_list()}) {source} "  # noqa: S608
         f"ON CONFLICT (finess) DO UPDATE SET {updates}"
     )
+
+
+def _column_list() -> str:
+    return ", ".join(connection.ops.quote_name(column) for column in COLUMNS)
+
+
+def _copy_to_stage(cursor, stage: str, definition: str, columns: str, rows) -> None:
+    """PostgreSQL: rows streamed by COPY into a session temporary table (emptied first)."""
+    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ({definition})")
+    cursor.execute(f"TRUNCATE {stage}")
+    with cursor.cursor.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _write_sites(batch: list[Site]) -> None:
+    if connection.vendor != "postgresql":
+        execute_values(_upsert_sql("VALUES {values}"), batch, len(COLUMNS), chunk=400)
+        return
+    # Large multi-row VALUES statements are slow to plan on PostgreSQL: COPY, then one
+    # INSERT ... SELECT per batch.
+    table = connection.ops.quote_name(Establishment._meta.db_table)
+    with connection.cursor() as cursor:
+        _copy_to_stage(
+            cursor, "finess_stage", f"LIKE {table} INCLUDING DEFAULTS", _column_list(), batch
+        )
+        cursor.execute(_upsert_sql(f"SELECT {_column_list()} FROM finess_stage"))  # noqa: S608
+
+
+def _write_geolocations(rows: list[tuple[float, float, str, str]]) -> int:
+    table = connection.ops.quote_name(Establishment._meta.db_table)
+    assignments = "coord_x = g.x, coord_y = g.y, coord_source = g.s"
+    if connection.vendor != "postgresql":
+        # UPDATE ... FROM (VALUES ...): SQLite since 3.33.
+        sql = (
+            f"UPDATE {table} SET coord_x = v.column1, coord_y = v.column2, "  # noqa: S608
+            f"coord_source = v.column3 FROM (VALUES {{values}}) AS v "
+            f"WHERE {table}.finess = v.column4"
+        )
+        return execute_values(sql, rows, 4, chunk=500)
+    with connection.cursor() as cursor:
+        definition = "x double precision, y double precision, s varchar(120), f varchar(9)"
+        _copy_to_stage(cursor, "finess_geo_stage", definition, "x, y, s, f", rows)
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM finess_geo_stage g "  # noqa: S608
+            f"WHERE {table}.finess = g.f"
+        )
+        return max(cursor.rowcount, 0)
 
 
 def _reason(error: ValidationError) -> str:
@@ -247,7 +295,7 @@ class FinessImporter:
                 "pk", "search_key"
             )
         )
-        execute_values(_upsert_sql(), batch, len(COLUMNS), chunk=400)
+        _write_sites(batch)
         # Tokens derive from the search key: unchanged sites keep theirs.
         reindex((site for site in batch if site.finess not in known), new=True)
         reindex(
@@ -263,14 +311,7 @@ class FinessImporter:
         # Geolocation lines follow the structures in the file: write pending sites first.
         self.flush_structures()
         rows, self.geolocations = self.geolocations, []
-        table = connection.ops.quote_name(Establishment._meta.db_table)
-        # UPDATE ... FROM (VALUES ...): PostgreSQL, and SQLite since 3.33.
-        sql = (
-            f"UPDATE {table} SET coord_x = CAST(v.column1 AS DOUBLE PRECISION), "  # noqa: S608
-            "coord_y = CAST(v.column2 AS DOUBLE PRECISION), coord_source = v.column3 "
-            f"FROM (VALUES {{values}}) AS v WHERE {table}.finess = v.column4"
-        )
-        self.report.geolocated += execute_values(sql, rows, 4, chunk=500)
+        self.report.geolocated += _write_geolocations(rows)
 
 
 def import_finess(path: str | os.PathLike, progress: Progress | None = None) -> ImportReport:

@@ -43,7 +43,7 @@ class Application:
     directory_check: dict = field(default_factory=dict)
     interest_applications: list[str] = field(default_factory=list)
     interest_communities: list[str] = field(default_factory=list)
-    # The Pro Santé Connect identity the wizard was prefilled with (kiosque.registration.psc_prefill).
+    # The Pro Santé Connect identity the wizard was prefilled with (registration/psc_prefill.py).
     psc_identity: dict | None = None
 
 
@@ -111,6 +111,9 @@ def submit_registration(application: Application, *, request) -> RegistrationReq
         if application.psc_identity:
             context["psc"] = psc_prefill.audit_context(application.psc_identity)
         record(
-            AuditAction.REGISTRATION_SUBMITTED, request=request, target=registration, context=context
+            AuditAction.REGISTRATION_SUBMITTED,
+            request=request,
+            target=registration,
+            context=context,
         )
     return registration

@@ -123,7 +123,11 @@ def test_changing_the_verified_identity_outside_the_page_drops_the_mark():
     identity = {name: getattr(registration, name) for name in correct.IDENTITY_FIELDS}
     contacts = {name: getattr(registration, name) for name in correct.CONTACT_FIELDS}
     corrected = correct.apply_correction(
-        registration, token, identity=identity | {"rpps": "12345678903"}, contacts=contacts, answer=""
+        registration,
+        token,
+        identity=identity | {"rpps": "12345678903"},
+        contacts=contacts,
+        answer="",
     )
     assert corrected.rpps == "12345678903"
     assert corrected.rpps_verified is False

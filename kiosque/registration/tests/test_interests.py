@@ -37,7 +37,7 @@ def test_establishment_step_leads_to_interests(wizard, catalogue):
 def test_step_offers_applications_and_communities(at_interests):
     response = at_interests.client.get(STEP_URLS["interests"])
     page = page_text(response)
-    assert "<h2 id=\"step-title\">Précisez vos centres d'intérêt</h2>" in page
+    assert '<h2 id="step-title">Précisez vos centres d\'intérêt</h2>' in page
     assert "<legend>Applications</legend>" in page
     assert "<legend>Communauté</legend>" in page
     assert "DCC (Dossier Communicant de Cancérologie)" in page
@@ -57,7 +57,7 @@ def test_step_indicator_lists_the_step_before_the_summary(at_interests):
     ]
     positions = [page.index(title) for title in titles]
     assert positions == sorted(positions)
-    assert "<li aria-current=\"step\">Précisez vos centres d'intérêt</li>" in page
+    assert '<li aria-current="step">Précisez vos centres d\'intérêt</li>' in page
 
 
 def test_step_is_optional(at_interests):
@@ -161,9 +161,7 @@ def test_application_withdrawn_since_is_skipped(submitted):
 
     Application.objects.filter(slug="ror").update(is_active=False)
     account = approve(submitted.pk, by=make_reviewer())
-    assert [r.application.slug for r in AccessRequest.objects.filter(user=account.user)] == [
-        "dcc"
-    ]
+    assert [r.application.slug for r in AccessRequest.objects.filter(user=account.user)] == ["dcc"]
 
 
 def test_reviewer_sees_the_interests(submitted, client):
