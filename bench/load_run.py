@@ -1,3 +1,4 @@
+# ruff: noqa: B023 - every lambda is called at once by Recorder.timed, inside its loop turn
 """Load run: simulated professionals against two Kiosque nodes (issue 10, item 6).
 
 Starts its own throwaway PostgreSQL, Redis and SMTP server, two `kiosque serve` nodes and one
@@ -29,7 +30,11 @@ from tests.resilience.test_cluster import registration_steps  # noqa: E402
 
 PASSWORD = "Correct-Horse-42!"
 HASHING = {"login"}  # pages whose cost is the password hash (argon2), reported apart
-DCC_ANSWERS = {"telephone-professionnel": "02 47 00 00 00", "statut": "Salarié", "confirmation": "oui"}
+DCC_ANSWERS = {
+    "telephone-professionnel": "02 47 00 00 00",
+    "statut": "Salarié",
+    "confirmation": "oui",
+}
 
 
 class Recorder:
@@ -85,9 +90,13 @@ def professional(number, cluster, smtp, recorder, stop_at, prefix):
             for path, data in registration_steps(registration_email):
                 base = next(nodes)
                 recorder.timed("registration step", lambda b=base, p=path: browser.get(b + p))
-                recorder.timed("registration step", lambda b=base, p=path, d=data: browser.post(b, p, d))
+                recorder.timed(
+                    "registration step", lambda b=base, p=path, d=data: browser.post(b, p, d)
+                )
             base = next(nodes)
-            recorder.timed("registration summary", lambda: browser.get(base + "/inscription/recapitulatif/"))
+            recorder.timed(
+                "registration summary", lambda: browser.get(base + "/inscription/recapitulatif/")
+            )
             sent = recorder.timed(
                 "registration submit",
                 lambda: browser.post(
@@ -101,24 +110,34 @@ def professional(number, cluster, smtp, recorder, stop_at, prefix):
             base = next(nodes)
             recorder.timed("login page", lambda: browser.get(base + "/connexion/"))
             recorder.timed(
-                "login", lambda: browser.post(base, "/connexion/", {"username": username, "password": PASSWORD})
+                "login",
+                lambda: browser.post(
+                    base, "/connexion/", {"username": username, "password": PASSWORD}
+                ),
             )
             base = next(nodes)
-            recorder.timed("second factor page", lambda: browser.get(base + "/connexion/second-facteur/"))
+            recorder.timed(
+                "second factor page", lambda: browser.get(base + "/connexion/second-facteur/")
+            )
             code = wait_code(smtp, email, seen_codes)
             base = next(nodes)
             recorder.timed(
                 "second factor code",
                 lambda: browser.post(
-                    base, "/connexion/second-facteur/", {"action": "verify", "code": code, "method": "mail_code"}
+                    base,
+                    "/connexion/second-facteur/",
+                    {"action": "verify", "code": code, "method": "mail_code"},
                 ),
             )
             base = next(nodes)
             recorder.timed("portal", lambda: browser.get(base + "/applications/"))
             if loop == 0:
-                recorder.timed("access request form", lambda: browser.get(base + "/applications/dcc/demande/"))
+                recorder.timed(
+                    "access request form", lambda: browser.get(base + "/applications/dcc/demande/")
+                )
                 asked = recorder.timed(
-                    "access request", lambda: browser.post(base, "/applications/dcc/demande/", DCC_ANSWERS)
+                    "access request",
+                    lambda: browser.post(base, "/applications/dcc/demande/", DCC_ANSWERS),
                 )
                 if asked.status_code == 302:
                     with recorder.lock:
@@ -169,7 +188,9 @@ def main():
         started = time.monotonic()
         stop_at = started + args.duration
         threads = [
-            threading.Thread(target=professional, args=(n, cluster, smtp, recorder, stop_at, prefix))
+            threading.Thread(
+                target=professional, args=(n, cluster, smtp, recorder, stop_at, prefix)
+            )
             for n in range(args.users)
         ]
         for thread in threads:
@@ -192,25 +213,42 @@ def main():
 
 def report(args, recorder, counts, smtp, elapsed):
     total = sum(len(v) for v in recorder.samples.values())
-    print(f"\nLoad run: {args.users} professionals, {args.duration:.0f} s, two nodes "
-          f"x {args.workers_per_node} gunicorn workers, one mail worker")
-    print(f"requests: {total} in {elapsed:.0f} s ({total / elapsed:.1f}/s); statuses: "
-          f"{dict(recorder.statuses)}")
+    print(
+        f"\nLoad run: {args.users} professionals, {args.duration:.0f} s, two nodes "
+        f"x {args.workers_per_node} gunicorn workers, one mail worker"
+    )
+    print(
+        f"requests: {total} in {elapsed:.0f} s ({total / elapsed:.1f}/s); statuses: "
+        f"{dict(recorder.statuses)}"
+    )
     print(f"HTTP 5xx: {recorder.statuses.get(500, 0)}; other errors: {len(recorder.errors)}")
     for line in recorder.errors[:10]:
         print("  ", line)
     print(f"{'page':24} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for label, values in sorted(recorder.samples.items()):
-        print(f"{label:24} {len(values):6d} {statistics.median(values):8.0f} "
-              f"{percentile(values, 0.95):8.0f} {max(values):8.0f}")
-    light = [v for label, values in recorder.samples.items() if label not in HASHING for v in values]
-    print(f"p95 of non-hashing pages: {percentile(light, 0.95):.0f} ms (p50 {statistics.median(light):.0f} ms)")
-    print(f"registrations: sent {recorder.registrations_sent}, stored {counts['registrations']} "
-          f"(lost {recorder.registrations_sent - counts['registrations']})")
-    print(f"access requests: sent {recorder.access_requests_sent}, stored {counts['access_requests']}")
+        print(
+            f"{label:24} {len(values):6d} {statistics.median(values):8.0f} "
+            f"{percentile(values, 0.95):8.0f} {max(values):8.0f}"
+        )
+    light = [
+        v for label, values in recorder.samples.items() if label not in HASHING for v in values
+    ]
+    print(
+        f"p95 of non-hashing pages: {percentile(light, 0.95):.0f} ms "
+        f"(p50 {statistics.median(light):.0f} ms)"
+    )
+    print(
+        f"registrations: sent {recorder.registrations_sent}, stored {counts['registrations']} "
+        f"(lost {recorder.registrations_sent - counts['registrations']})"
+    )
+    print(
+        f"access requests: sent {recorder.access_requests_sent}, stored {counts['access_requests']}"
+    )
     outbox = counts["outbox"]
-    print(f"e-mails: outbox {outbox}; received by SMTP {smtp.received_count}; "
-          f"not delivered {outbox.get('pending', 0) + outbox.get('sending', 0) + outbox.get('failed', 0)}")
+    print(
+        f"e-mails: outbox {outbox}; received by SMTP {smtp.received_count}; "
+        f"not delivered {sum(outbox.get(s, 0) for s in ('pending', 'sending', 'failed'))}"
+    )
 
 
 if __name__ == "__main__":

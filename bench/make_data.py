@@ -302,13 +302,16 @@ def run_import(command: str, path: Path, env: dict) -> tuple[float, float]:
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
     )
-    watched, peak = psutil.Process(process.pid), 0
+    watched, peak, cpu = psutil.Process(process.pid), 0, 0.0
     while process.poll() is None:
         try:
             peak = max(peak, watched.memory_info().rss)
+            times = watched.cpu_times()
+            cpu = times.user + times.system
         except psutil.NoSuchProcess:
             break
         time.sleep(0.05)
+    print(f"  {command}: {cpu:.1f} CPU-seconds in the importing process (last sample)")
     if process.wait() != 0:
         raise SystemExit(f"{command} failed")
     return time.perf_counter() - started, peak / 2**20

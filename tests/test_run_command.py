@@ -60,7 +60,7 @@ def test_demo_loads_the_guides_applications_and_staff_roles(fresh_env):
         "print(U.objects.get(username='gestionnaire').groups.get().name);"
         "print(A.objects.get(slug='dcc').referents.get().username)"
     )
-    result = run_kiosque("shell", "-c", code, env=fresh_env)
+    result = run_kiosque("shell", "--no-imports", "-c", code, env=fresh_env)
     assert result.returncode == 0, result.stderr
     slugs, reviewer_role, referent = result.stdout.strip().splitlines()
     assert {"dcc", "sphere", "ror", "madis"} <= set(slugs.split(","))

@@ -183,6 +183,26 @@ class AuthorizeView(dot_views.AuthorizationView):
         value = request.GET.get("max_age", "")
         return int(value) if value.isdigit() else None
 
+    def render_to_response(self, context, **kwargs):
+        """A request too broken to redirect back (unknown client, bad redirect URI): our French
+        error page, not DOT's English template."""
+        if "error" not in context:
+            return super().render_to_response(context, **kwargs)
+        from django.utils.translation import gettext as _
+
+        from kiosque.core.views import error_page
+
+        return error_page(
+            self.request,
+            kwargs.get("status") or 400,
+            _("Demande de connexion invalide"),
+            _(
+                "L'application qui vous a envoyé ici a fait une demande de connexion invalide. "
+                "Revenez à l'application et réessayez ; si le problème persiste, contactez son "
+                "support."
+            ),
+        )
+
     def _to_login(self):
         from django.contrib.auth.views import redirect_to_login
 

@@ -11,6 +11,7 @@ PostgreSQL refuses to run as root: when we are root its commands run as the `pos
 (runuser), and the data directory belongs to that user.
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -50,7 +51,7 @@ class ThrowawayPostgres:
         self._initialised = False
 
     def _run(self, *command: str, timeout: float = 60) -> subprocess.CompletedProcess:
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603 - fixed binaries, no shell
             _as_postgres([str(PG_BIN / command[0]), *command[1:]]),
             capture_output=True,
             text=True,
@@ -88,7 +89,7 @@ class ThrowawayPostgres:
 
     @property
     def running(self) -> bool:
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603
             [str(PG_BIN / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-q"],
             check=False,
         )
@@ -110,10 +111,8 @@ class ThrowawayPostgres:
 
     def destroy(self) -> None:
         if self.running:
-            try:
+            with contextlib.suppress(RuntimeError):
                 self.stop("immediate")
-            except RuntimeError:
-                pass
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -129,7 +128,7 @@ class ThrowawayRedis:
         if self.process is not None and self.process.poll() is None:
             return
         log = open(self.root / "redis.log", "a")  # noqa: SIM115 - owned by the process
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603
             [
                 REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no", "--dir", str(self.root),

@@ -90,7 +90,9 @@ def test_registration_first_steps_with_the_keyboard(page, check):
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/inscription/contacts/$"))
     check_keyboard(page)
-    page.keyboard.press("Enter")  # submitting empty shows the errors, focus still usable
+    tab_to(page, "Étape suivante")
+    page.keyboard.press("Enter")  # nothing filled in: the errors, still all reachable
+    expect(page).to_have_title(re.compile(r"^Erreur"))
     check_keyboard(page)
 
 

@@ -21,7 +21,9 @@ def wait_for_messages(smtp, address: str, count: int = 1, timeout: float = 30.0)
         if len(found) >= count:
             return found
         time.sleep(0.1)
-    raise AssertionError(f"{count} message(s) to {address} expected, got {messages_to(smtp, address)}")
+    raise AssertionError(
+        f"{count} message(s) to {address} expected, got {messages_to(smtp, address)}"
+    )
 
 
 def latest_code(smtp, address: str, count: int = 1) -> str:

@@ -59,11 +59,10 @@ def registration(rpps="10000000009"):
 def access_request(username, referent):
     """A pending DCC request of a new OncoCentre member, and a session of the DCC referent."""
     from kiosque.portal import demo
-    from kiosque.portal.models import Application, Community, CommunityMembership
-    from kiosque.portal.tests.conftest import DCC_ANSWERS
-
     from kiosque.portal.flows import request_access
     from kiosque.portal.forms import AccessRequestForm
+    from kiosque.portal.models import Application, Community, CommunityMembership
+    from kiosque.portal.tests.conftest import DCC_ANSWERS
 
     demo.load_catalogue()
     dcc = Application.objects.get(slug="dcc")
@@ -136,7 +135,7 @@ def outbox(prefix, count):
 
 
 def serve() -> None:
-    """Answer JSON lines `[function, kwargs]` on stdin with `{"result": ...}` or `{"error": ...}`."""
+    """Answer JSON lines `[function, kwargs]` with `{"result": ...}` or `{"error": ...}`."""
     import json
     import sys
     import traceback
@@ -180,9 +179,7 @@ def counts(prefix):
     from kiosque.registration.models import RegistrationRequest
 
     return {
-        "registrations": RegistrationRequest.objects.filter(
-            email_auth__startswith=prefix
-        ).count(),
+        "registrations": RegistrationRequest.objects.filter(email_auth__startswith=prefix).count(),
         "access_requests": AccessRequest.objects.filter(user__username__startswith=prefix).count(),
         "outbox": {
             status: OutboxMessage.objects.filter(status=status).count()

@@ -29,7 +29,7 @@ def text(response) -> str:
     return html.unescape(response.content.decode())
 
 
-# --- brute force -------------------------------------------------------------------------------
+# --- brute force ---------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -57,7 +57,9 @@ def test_password_spraying_from_many_addresses_is_bounded_per_account(settings):
     for victim in victims:
         for _ in range(20):
             n = next(address)
-            login(Client(REMOTE_ADDR=f"10.9.{n // 250}.{n % 250 + 1}"), victim.username, "Faux-1!aA")
+            login(
+                Client(REMOTE_ADDR=f"10.9.{n // 250}.{n % 250 + 1}"), victim.username, "Faux-1!aA"
+            )
         right = login(Client(REMOTE_ADDR="10.9.250.1"), victim.username)
         assert right.status_code == 429
         assert "temporairement verrouillé" in text(right)
@@ -97,7 +99,9 @@ def test_mail_code_guessing_budget(settings):
 
 def test_mail_code_success_odds_per_hour_are_small():
     """The figure of docs/reliability.md: at most 5 tries x 5 codes per 15 minutes."""
-    tries_per_hour = LOGIN_CODES.max_attempts * LOGIN_CODES.max_codes * (3600 // LOGIN_CODES.codes_window)
+    tries_per_hour = (
+        LOGIN_CODES.max_attempts * LOGIN_CODES.max_codes * (3600 // LOGIN_CODES.codes_window)
+    )
     odds = 1 - (1 - 1 / 10**6) ** tries_per_hour
     assert tries_per_hour == 100
     assert odds < 1.0e-4
@@ -265,7 +269,7 @@ def test_oidc_logout_ignores_an_unregistered_post_logout_uri(make_oidc_client):
     assert "evil.example" not in response.headers.get("Location", "")
 
 
-# --- host header injection -------------------------------------------------------------------------
+# --- host header injection -----------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -278,8 +282,14 @@ def test_links_in_emails_use_the_base_url_not_the_host_header(
     user = make_user()
     client = Client(REMOTE_ADDR="10.13.0.1", HTTP_HOST="evil.example")
     headers = {"X-Forwarded-Host": "evil.example"}
-    assert client.post("/mot-de-passe-oublie/", {"email": user.email}, headers=headers).status_code == 302
-    assert client.post("/identifiant-oublie/", {"email": user.email}, headers=headers).status_code == 302
+    assert (
+        client.post("/mot-de-passe-oublie/", {"email": user.email}, headers=headers).status_code
+        == 302
+    )
+    assert (
+        client.post("/identifiant-oublie/", {"email": user.email}, headers=headers).status_code
+        == 302
+    )
     assert deliver_outbox() == 2
     for message in smtp_server.messages:
         body = message.get_body(preferencelist=("plain",)).get_content()
@@ -287,7 +297,7 @@ def test_links_in_emails_use_the_base_url_not_the_host_header(
         assert "https://kiosque.example.fr/" in body
 
 
-# --- account enumeration -----------------------------------------------------------------------
+# --- account enumeration -------------------------------------------------------------------------
 
 VOLATILE = re.compile(
     r'(name="csrfmiddlewaretoken" value="[^"]*"|nonce="[^"]*"|value="[^"]*@exemple\.fr"|'
@@ -304,12 +314,16 @@ def test_login_reset_and_forgotten_login_answer_alike_for_unknown_accounts(setti
     settings.KIOSQUE_SECOND_FACTOR_REQUIRED = False
     known = make_user()
     pairs = {
-        "login": lambda c, who: c.post("/connexion/", {"username": who, "password": "Faux-1!aAbcd"}),
+        "login": lambda c, who: c.post(
+            "/connexion/", {"username": who, "password": "Faux-1!aAbcd"}
+        ),
         "reset": lambda c, who: c.post("/mot-de-passe-oublie/", {"email": who}, follow=True),
         "forgotten": lambda c, who: c.post("/identifiant-oublie/", {"email": who}, follow=True),
     }
     for name, send in pairs.items():
-        as_known = send(Client(REMOTE_ADDR="10.14.0.1"), known.username if name == "login" else known.email)
+        as_known = send(
+            Client(REMOTE_ADDR="10.14.0.1"), known.username if name == "login" else known.email
+        )
         as_unknown = send(
             Client(REMOTE_ADDR="10.14.0.2"),
             "inconnu" if name == "login" else "inconnu@exemple.fr",
@@ -346,7 +360,7 @@ def test_login_timing_does_not_tell_known_from_unknown_accounts(settings):
     assert gap < TIMING_BOUND_MS, (gap, statistics.median(timings["known"]))
 
 
-# --- privilege escalation and IDOR ------------------------------------------------------------------
+# --- privilege escalation and IDOR ---------------------------------------------------------------
 
 
 def _role_paths(people):
@@ -360,10 +374,17 @@ def _role_paths(people):
                 values = {**values, "pk": people.registration.pk}
             backoffice.append((name, urls.concrete(route, values)))
         elif name.startswith("portal:referent"):
-            pk = people.grant.pk if "grant" in name and "request" not in name or name in (
-                "portal:referent_roles",
-                "portal:referent_revoke",
-            ) else people.access_request.pk
+            pk = (
+                people.grant.pk
+                if "grant" in name
+                and "request" not in name
+                or name
+                in (
+                    "portal:referent_roles",
+                    "portal:referent_revoke",
+                )
+                else people.access_request.pk
+            )
             referent.append((name, urls.concrete(route, {**values, "pk": pk})))
     return backoffice, referent
 
@@ -383,9 +404,12 @@ def test_back_office_and_referent_pages_as_every_role(people):
                     assert status in (302, 405) and (
                         status == 405 or response["Location"].startswith("/connexion/")
                     ), (role, name, method, status)
-                elif name.startswith("backoffice:") and role != "reviewer":
-                    assert status in (403, 405), (role, name, method, status)
-                elif name.startswith("portal:referent") and role in ("user", "reviewer"):
+                elif (
+                    name.startswith("backoffice:")
+                    and role != "reviewer"
+                    or name.startswith("portal:referent")
+                    and role in ("user", "reviewer")
+                ):
                     assert status in (403, 405), (role, name, method, status)
                 elif name.startswith("portal:referent") and role == "referent_other_app":
                     is_list = name in ("portal:referent_queue", "portal:referent_grants")

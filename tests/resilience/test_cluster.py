@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL of the checks is built from ids and names the test made
 """Two nodes behind a (simulated) load balancer, one worker, one PostgreSQL, one Redis
 (issue 10, item 1). Every browser keeps its cookies across both nodes, as a browser does with
 a balancer in front; each speaks from its own loopback address."""
@@ -48,7 +49,9 @@ def test_a_session_started_on_node_a_continues_on_node_b(cluster, cluster_smtp):
     code = latest_code(cluster_smtp, f"{username}@exemple.fr")
 
     done = browser.post(
-        cluster.b, "/connexion/second-facteur/", {"action": "verify", "code": code, "method": "mail_code"}
+        cluster.b,
+        "/connexion/second-facteur/",
+        {"action": "verify", "code": code, "method": "mail_code"},
     )
     assert done.status_code == 302 and done.headers["Location"] == "/applications/"
     for base in (cluster.a, cluster.b, cluster.a):
@@ -66,16 +69,22 @@ def test_lockout_counters_are_shared_between_nodes(cluster):
     cluster.seed("user", username=username, password=PASSWORD)
     for attempt in range(6):
         base = cluster.a if attempt % 2 == 0 else cluster.b
-        wrong = new_browser().post(base, "/connexion/", {"username": username, "password": "Faux-Secret-1!"})
+        wrong = new_browser().post(
+            base, "/connexion/", {"username": username, "password": "Faux-Secret-1!"}
+        )
         assert wrong.status_code == 200, attempt
         assert "Identifiant ou mot de passe incorrect." in page_text(wrong)
     for base in (cluster.a, cluster.b):
-        refused = new_browser().post(base, "/connexion/", {"username": username, "password": PASSWORD})
+        refused = new_browser().post(
+            base, "/connexion/", {"username": username, "password": PASSWORD}
+        )
         assert refused.status_code == 429
         assert "temporairement verrouillé" in page_text(refused)
 
 
-def test_a_mail_code_posted_to_both_nodes_at_once_is_accepted_once(cluster, cluster_smtp, throwaway_pg):
+def test_a_mail_code_posted_to_both_nodes_at_once_is_accepted_once(
+    cluster, cluster_smtp, throwaway_pg
+):
     username = new_name("chloe")
     user_id = cluster.seed("user", username=username, password=PASSWORD)["id"]
     browser = new_browser()
@@ -108,7 +117,9 @@ def test_a_totp_code_raced_by_two_sign_ins_on_both_nodes_is_accepted_once(cluste
     browsers = [new_browser(), new_browser()]
     for browser, base in zip(browsers, (cluster.a, cluster.b), strict=True):
         sign_in_to_second_factor(browser, base, username)
-        chosen = browser.post(base, "/connexion/second-facteur/", {"action": "choose", "method": "totp"})
+        chosen = browser.post(
+            base, "/connexion/second-facteur/", {"action": "choose", "method": "totp"}
+        )
         assert chosen.status_code == 302
     code = pyotp.TOTP(secret).now()
     data = {"action": "verify", "code": code, "method": "totp"}
@@ -116,7 +127,9 @@ def test_a_totp_code_raced_by_two_sign_ins_on_both_nodes_is_accepted_once(cluste
         lambda: browsers[0].post(cluster.a, "/connexion/second-facteur/", data),
         lambda: browsers[1].post(cluster.b, "/connexion/second-facteur/", data),
     )
-    signed_in = [r for r in results if r.status_code == 302 and r.headers["Location"] == "/applications/"]
+    signed_in = [
+        r for r in results if r.status_code == 302 and r.headers["Location"] == "/applications/"
+    ]
     assert len(signed_in) == 1, [(r.status_code, r.headers.get("Location")) for r in results]
     refused = [r for r in results if r not in signed_in][0]
     assert refused.status_code == 200
@@ -188,7 +201,9 @@ def test_a_registration_raced_on_both_nodes_is_recorded_once(
     assert len(wait_for_messages(cluster_smtp, email, 1)) == 1
 
 
-def test_a_review_decision_raced_on_both_nodes_applies_once(cluster, throwaway_pg, registration_ready):
+def test_a_review_decision_raced_on_both_nodes_applies_once(
+    cluster, throwaway_pg, registration_ready
+):
     pk = cluster.seed("registration", rpps="12345678903")
     first = new_browser(session_key=cluster.seed("reviewer", username=new_name("revue")))
     second = new_browser(session_key=cluster.seed("reviewer", username=new_name("revue")))
@@ -267,8 +282,12 @@ def test_an_oidc_authorization_code_is_redeemed_once_across_nodes(cluster):
     auth = (seeded["client_id"], seeded["secret"])
     relying_party = new_browser()
     results = race(
-        lambda: relying_party.http.post(f"{cluster.a}/oidc/token/", data=token_data, auth=auth, timeout=30),
-        lambda: relying_party.http.post(f"{cluster.b}/oidc/token/", data=token_data, auth=auth, timeout=30),
+        lambda: relying_party.http.post(
+            f"{cluster.a}/oidc/token/", data=token_data, auth=auth, timeout=30
+        ),
+        lambda: relying_party.http.post(
+            f"{cluster.b}/oidc/token/", data=token_data, auth=auth, timeout=30
+        ),
     )
     codes = sorted(r.status_code for r in results)
     assert codes == [200, 400], [(r.status_code, r.text[:300]) for r in results]

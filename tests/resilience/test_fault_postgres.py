@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL of the checks is built from ids and names the test made
 """PostgreSQL (our throwaway cluster) restarted under load (issue 10, item 3): requests during
 the outage get the French 503 page (no stack trace), the nodes recover by themselves, and no
 registration decision is half-written."""
@@ -62,7 +63,12 @@ def test_a_database_restart_under_load_answers_503_then_recovers(cluster, throwa
         (Browser(f"127.0.2.{next(_ips)}"), "GET", "/", None),
         (Browser(f"127.0.2.{next(_ips)}"), "GET", "/connexion/", None),
         (Browser(f"127.0.2.{next(_ips)}", session_key=user_session), "GET", "/applications/", None),
-        (Browser(f"127.0.2.{next(_ips)}"), "POST", "/identifiant-oublie/", {"email": "x@exemple.fr"}),
+        (
+            Browser(f"127.0.2.{next(_ips)}"),
+            "POST",
+            "/identifiant-oublie/",
+            {"email": "x@exemple.fr"},
+        ),
     ]
     reviewer = Browser(f"127.0.2.{next(_ips)}", session_key=reviewer_session)
     reviewer.csrf_token(cluster.a)
@@ -75,7 +81,9 @@ def test_a_database_restart_under_load_answers_503_then_recovers(cluster, throwa
         # Decisions attempted while the database is down: each answers 503, none half-applies.
         for pk in registrations[:3]:
             response = reviewer.post(
-                cluster.a, f"/gestion/demandes/{pk}/decision/", {"request_id": pk, "decision": "approve"}
+                cluster.a,
+                f"/gestion/demandes/{pk}/decision/",
+                {"request_id": pk, "decision": "approve"},
             )
             assert response.status_code == 503, response.status_code
         time.sleep(2.0)
@@ -86,7 +94,9 @@ def test_a_database_restart_under_load_answers_503_then_recovers(cluster, throwa
         for pk in registrations[3:]:
             while True:
                 response = reviewer.post(
-                    cluster.b, f"/gestion/demandes/{pk}/decision/", {"request_id": pk, "decision": "approve"}
+                    cluster.b,
+                    f"/gestion/demandes/{pk}/decision/",
+                    {"request_id": pk, "decision": "approve"},
                 )
                 if response.status_code == 302 or time.monotonic() > deadline:
                     break
@@ -99,12 +109,18 @@ def test_a_database_restart_under_load_answers_503_then_recovers(cluster, throwa
 
     statuses = [status for _t, status, _p, _body in load.answers]
     assert 503 in statuses, "the load never met the outage"
-    failures = [(status, path, body[:300]) for _t, status, path, body in load.answers if status == 500 or status < 0]
+    failures = [
+        (status, path, body[:300])
+        for _t, status, path, body in load.answers
+        if status == 500 or status < 0
+    ]
     assert not failures, failures[:5]
     for _t, status, _path, body in load.answers:
         if status == 503:
             assert UNAVAILABLE in body, body[:500]
-            assert "Traceback" not in body and "psycopg" not in body and "OperationalError" not in body
+            assert (
+                "Traceback" not in body and "psycopg" not in body and "OperationalError" not in body
+            )
     during = [(p, s) for t, s, p, _b in load.answers if outage_start + 0.5 < t < outage_end - 0.5]
     needing_the_database = {s for p, s in during if p in ("/applications/", "/identifiant-oublie/")}
     assert needing_the_database == {503}, during
@@ -133,7 +149,9 @@ def test_the_503_page_is_french_and_plain(cluster, throwaway_pg):
     try:
         # In a view, and in a middleware before the view (the session read for request.user).
         response = browser.post(cluster.a, "/identifiant-oublie/", {"email": "x@exemple.fr"})
-        with_session = Browser("127.0.2.251", session_key="x" * 32).get(cluster.b + "/applications/")
+        with_session = Browser("127.0.2.251", session_key="x" * 32).get(
+            cluster.b + "/applications/"
+        )
     finally:
         throwaway_pg.start()
     for answer in (response, with_session):

@@ -34,7 +34,9 @@ def test_mail_waits_for_the_smtp_server_and_is_delivered_once(
         assert deliver_outbox() == 0
     statuses = set(OutboxMessage.objects.values_list("status", flat=True))
     assert statuses == {OutboxMessage.Status.PENDING}
-    assert all(attempts >= 1 for attempts in OutboxMessage.objects.values_list("attempts", flat=True))
+    assert all(
+        attempts >= 1 for attempts in OutboxMessage.objects.values_list("attempts", flat=True)
+    )
     assert smtp_server.received_count == 0
 
     smtp_server.start()
@@ -58,7 +60,9 @@ def test_smtp_outage_mid_batch_loses_nothing(make_user, smtp_server, deliver_out
     """The server goes away between two messages of one batch: the rest waits, nothing lost."""
     users = [make_user() for _ in range(4)]
     for number, user in enumerate(users):
-        Client(REMOTE_ADDR=f"10.2.1.{number + 1}").post("/identifiant-oublie/", {"email": user.email})
+        Client(REMOTE_ADDR=f"10.2.1.{number + 1}").post(
+            "/identifiant-oublie/", {"email": user.email}
+        )
     smtp_server.refuse(users[2].email, "421 4.3.2 Service indisponible")
     first = deliver_outbox()
     assert first >= 2

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL of the checks is built from ids and names the test made
 """The mail worker killed with SIGKILL mid-delivery, then restarted (issue 10, item 5): no e-mail
 lost; at most the message in flight at the kill is sent twice (with the same Message-ID), the
 boundary SMTP forces (docs/reliability.md)."""
@@ -33,7 +34,9 @@ def test_worker_killed_mid_batch_loses_nothing(cluster, cluster_smtp, throwaway_
     before_restart = len(received_for(cluster_smtp, prefix))
     assert before_restart < COUNT
     in_flight = int(
-        throwaway_pg.psql("kiosque", "SELECT count(*) FROM mail_outboxmessage WHERE status = 'sending'")
+        throwaway_pg.psql(
+            "kiosque", "SELECT count(*) FROM mail_outboxmessage WHERE status = 'sending'"
+        )
     )
     assert in_flight >= 1  # the killed worker's batch stays leased, not lost
 

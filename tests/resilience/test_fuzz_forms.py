@@ -1,7 +1,6 @@
 """Hostile input on every form (issue 10, item 7): whatever is posted, the answer is 2xx, 3xx or
 4xx with French text, never a 5xx; stored text renders escaped. Bounded examples: fast."""
 
-import html
 import itertools
 
 import pytest
@@ -14,7 +13,7 @@ from kiosque.mfa.tests.helpers import open_second_factor_stage
 from tests.resilience.actors import make_user, signed_in
 
 FUZZ = hypothesis_settings(
-    max_examples=30,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -41,7 +40,6 @@ hostile_text = st.one_of(
         ]
     ),
 )
-FRENCH_MARKERS = ("é", "è", "à", "Ce ", "Cette", "Saisissez", "Veuillez", "Trop", "invalide", "Identifiant")
 
 
 def fresh_client() -> Client:
@@ -51,16 +49,16 @@ def fresh_client() -> Client:
 
 def check(response):
     assert response.status_code < 500, response.status_code
-    if response.status_code in (200, 400, 403, 429) and "text/html" in response.get("Content-Type", ""):
-        body = html.unescape(response.content.decode())
-        assert '<html lang="fr">' in body
-        assert "<script>alert(1)</script>" not in body.replace(
-            html.escape("<script>alert(1)</script>"), ""
-        )
+    if response.status_code in (200, 400, 403, 429) and "text/html" in response.get(
+        "Content-Type", ""
+    ):
+        raw = response.content.decode()
+        assert '<html lang="fr">' in raw
+        assert "<script>alert(" not in raw  # typed text is always escaped
 
 
 def form(*names):
-    return st.fixed_dictionaries({name: hostile_text for name in names})
+    return st.fixed_dictionaries(dict.fromkeys(names, hostile_text))
 
 
 @pytest.mark.django_db
@@ -135,7 +133,9 @@ def test_registration_steps(identity, contacts, establishment, summary):
 @given(answers=form("telephone-professionnel", "statut", "confirmation", "message"))
 def test_access_request_form(dcc, answers):
     user = make_user()
-    check(signed_in(user, raise_request_exception=False).post("/applications/dcc/demande/", answers))
+    check(
+        signed_in(user, raise_request_exception=False).post("/applications/dcc/demande/", answers)
+    )
 
 
 @pytest.mark.django_db
@@ -164,10 +164,16 @@ def test_oidc_endpoints(people, make_oidc_client, params):
     check(browser.get("/oidc/authorize/", params))
     token = fresh_client().post(
         "/oidc/token/",
-        {"grant_type": params["response_type"], "code": params["state"], "redirect_uri": params["redirect_uri"]},
+        {
+            "grant_type": params["response_type"],
+            "code": params["state"],
+            "redirect_uri": params["redirect_uri"],
+        },
     )
     assert token.status_code < 500
-    check(fresh_client().get("/oidc/userinfo/", HTTP_AUTHORIZATION=f"Bearer {params['nonce']}"[:500]))
+    check(
+        fresh_client().get("/oidc/userinfo/", HTTP_AUTHORIZATION=f"Bearer {params['nonce']}"[:500])
+    )
     check(browser.get("/oidc/logout/", {"post_logout_redirect_uri": params["redirect_uri"]}))
 
 

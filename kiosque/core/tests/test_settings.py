@@ -88,7 +88,7 @@ def test_environment_parsing_reaches_django_settings(tmp_path):
         " s.CACHES['default']['BACKEND'].rsplit('.',1)[1], s.SESSION_COOKIE_SECURE,"
         " s.DATABASES['default']['ENGINE'].rsplit('.',1)[1], s.KIOSQUE_DEV_MAILBOX)"
     )
-    result = run_kiosque("shell", "-c", code, env=env)
+    result = run_kiosque("shell", "--no-imports", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "['a.example.fr',",
