@@ -30,6 +30,8 @@ KIOSQUE_BASE_URL = env.str("KIOSQUE_BASE_URL", "http://127.0.0.1:8000").rstrip("
 KIOSQUE_PLATFORM_NAME = env.str("KIOSQUE_PLATFORM_NAME", "Kiosque")
 KIOSQUE_ADMIN_PATH = env.str("KIOSQUE_ADMIN_PATH", "gestion/admin/").strip("/") + "/"
 KIOSQUE_CAPTCHA_TEST_MODE = env.bool("KIOSQUE_CAPTCHA_TEST_MODE", default=False)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks).
+KIOSQUE_TRUSTED_PROXIES = env.list("KIOSQUE_TRUSTED_PROXIES", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[KIOSQUE_BASE_URL])
 
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kiosque.core.proxy.TrustedProxyMiddleware",
     "kiosque.core.observability.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

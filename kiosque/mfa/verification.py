@@ -112,22 +112,31 @@ class MailedCodeProcess:
         return code
 
     def _check_resend_allowed(self, user, now: datetime) -> None:
-        recent = list(
+        codes = list(
             MailedCode.objects.filter(
                 user=user,
                 purpose=self.purpose,
                 created_at__gt=now - timedelta(seconds=self.codes_window),
             )
             .order_by("-created_at")
-            .values_list("created_at", flat=True)
+            .values_list("created_at", "used_at", "expires_at", "attempts")
         )
-        if recent and (now - recent[0]).total_seconds() < self.resend_after:
-            wait = self.resend_after - (now - recent[0]).total_seconds()
-            raise ResendRefused(math.ceil(wait), too_many=False)
+        recent = [created_at for created_at, *_ in codes]
+        # The 60 s spacing protects a code that can still be used; once the latest code
+        # is used, expired or out of tries, a new one may be sent at once (a second
+        # sign-in within a minute must not be stuck). The per-window budget still holds.
+        if codes and self._still_usable(codes[0], now):
+            elapsed = (now - recent[0]).total_seconds()
+            if elapsed < self.resend_after:
+                raise ResendRefused(math.ceil(self.resend_after - elapsed), too_many=False)
         if len(recent) >= self.max_codes:
             oldest_counted = recent[self.max_codes - 1]
             wait = self.codes_window - (now - oldest_counted).total_seconds()
             raise ResendRefused(max(1, math.ceil(wait)), too_many=True)
+
+    def _still_usable(self, code_row, now: datetime) -> bool:
+        _created_at, used_at, expires_at, attempts = code_row
+        return used_at is None and expires_at > now and attempts < self.max_attempts
 
     def resend_wait(self, user, *, now: datetime | None = None) -> int:
         """Seconds before a new code may be asked for (0: now)."""

@@ -72,3 +72,10 @@ def test_admin_is_not_at_the_default_path(client, settings):
     assert client.get("/admin/").status_code == 404
     response = client.get("/" + settings.KIOSQUE_ADMIN_PATH)
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_favicon_ico_leads_to_the_svg_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("core/img/favicon.svg")

@@ -150,3 +150,17 @@ def test_login_code_mail_is_purged_after_delivery_and_audited(user, smtp_server,
     assert code not in OutboxMessage.objects.get().text_body
     event = AuditEvent.objects.get(action=AuditAction.MFA_CODE_SENT)
     assert event.actor_id == user.pk and code not in str(event.context)
+
+
+def test_a_used_code_does_not_hold_back_the_next_sign_in(process, user):
+    code = process.issue(user, now=T0)
+    assert process.verify(user, code, now=at(5)).outcome is Outcome.ACCEPTED
+    assert process.resend_wait(user, now=at(10)) == 0
+    process.issue(user, now=at(10))
+
+
+def test_a_code_still_usable_holds_back_a_resend_for_60_seconds(process, user):
+    process.issue(user, now=T0)
+    with pytest.raises(ResendRefused) as refused:
+        process.issue(user, now=at(10))
+    assert refused.value.retry_after == 50 and not refused.value.too_many
