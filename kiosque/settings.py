@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "kiosque.accounts.middleware.SessionTimeoutMiddleware",
     "kiosque.core.middleware.DatabaseUnavailableMiddleware",
+    "kiosque.core.middleware.RejectNullBytesMiddleware",
 ]
 
 ROOT_URLCONF = "kiosque.urls"

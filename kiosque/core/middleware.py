@@ -82,3 +82,47 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class RejectNullBytesMiddleware:
+    """A NUL character in the path, the query, a form field or a cookie answers 400.
+
+    No legitimate input carries one, and PostgreSQL refuses it in any query (a lookup on a
+    typed value would otherwise fail with a 500 there while SQLite accepts it).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_null_byte(request):
+            from kiosque.core.views import error_page
+
+            return error_page(
+                request,
+                400,
+                _("Requête invalide"),
+                _(
+                    "La page a reçu un caractère interdit. "
+                    "Revenez en arrière et corrigez la saisie."
+                ),
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_null_byte(request) -> bool:
+        if "\x00" in request.path:
+            return True
+        sources = [request.GET, request.COOKIES]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            sources.append(request.POST)
+        for source in sources:
+            items = source.lists() if hasattr(source, "lists") else source.items()
+            for key, values in items:
+                values = values if isinstance(values, list) else [values]
+                if "\x00" in key or any("\x00" in str(value) for value in values):
+                    return True
+        return False

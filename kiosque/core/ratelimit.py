@@ -76,6 +76,13 @@ def hit(key: str, *, limit: int, window: int, backend: str = "db", now=None) -> 
     return Hit(count=count, limit=limit, retry_after=max(1, math.ceil(end - now)))
 
 
+def first_use(key: str, *, remember_seconds: int, now=None) -> bool:
+    """True the first time `key` is seen within `remember_seconds` (single-use values such
+    as JWT ids); counted in the database so it holds across nodes and without Redis."""
+    now = time.time() if now is None else now
+    return _hit_db(f"once:{key}"[:255], int(now) + remember_seconds) == 1
+
+
 def peek(key: str, *, window: int, now=None) -> int:
     """Current count of a database-backed key (without counting a hit)."""
     now = time.time() if now is None else now
@@ -137,4 +144,4 @@ def limit(scope: str, *, limit: int, window: int, backend: str = "db", methods=(
     return decorator
 
 
-__all__ = ["Hit", "hit", "limit", "peek", "purge_expired", "too_many_requests"]
+__all__ = ["Hit", "first_use", "hit", "limit", "peek", "purge_expired", "too_many_requests"]

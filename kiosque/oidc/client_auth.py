@@ -8,9 +8,10 @@ import json
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from jwcrypto import jwk, jws, jwt
 from jwcrypto.common import JWException
+
+from kiosque.core import ratelimit
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ALLOWED_ALGS = ["RS256", "PS256", "ES256"]
@@ -59,5 +60,7 @@ def verify(assertion: str, client_id: str, client_jwks: dict) -> None:
     if not isinstance(expires, int | float) or expires - now > MAX_LIFETIME_SECONDS:
         raise AssertionError_("lifetime too long")
     jti = str(claims["jti"])
-    if not cache.add(f"oidc:jti:{client_id}:{jti}", 1, timeout=int(expires - now) + 60):
+    if not ratelimit.first_use(
+        f"oidc-jti:{client_id}:{jti}", remember_seconds=int(expires - now) + 60
+    ):
         raise AssertionError_("replayed assertion")

@@ -78,7 +78,13 @@ def running(*args, env: dict, log_path: Path):
 def serving(env: dict, log_path: Path, workers: int = 1):
     port = free_port()
     with running(
-        "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), env=env, log_path=log_path
+        "serve",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        env=env,
+        log_path=log_path,
     ) as process:
         base = f"http://127.0.0.1:{port}"
         try:

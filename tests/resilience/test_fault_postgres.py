@@ -126,7 +126,8 @@ def test_a_database_restart_under_load_answers_503_then_recovers(cluster, throwa
     assert needing_the_database == {503}, during
     assert {s for _p, s in during} <= {200, 503}, during  # anonymous pages need no database
     after = [s for t, s, _p, _b in load.answers if t > recovered_at]
-    assert after and all(s in (200, 302) for s in after), sorted(set(after))
+    # 429: the forgotten-login form's own limit (30 per hour and address) met by the loop
+    assert after and all(s in (200, 302, 429) for s in after), sorted(set(after))
 
     half_written = throwaway_pg.psql(
         "kiosque",

@@ -1,6 +1,7 @@
 """Hostile input on every form (issue 10, item 7): whatever is posted, the answer is 2xx, 3xx or
 4xx with French text, never a 5xx; stored text renders escaped. Bounded examples: fast."""
 
+import html
 import itertools
 
 import pytest
@@ -199,3 +200,18 @@ def test_stored_text_renders_escaped(people):
     ):
         body = client.get(path).content.decode()
         assert HOSTILE_NAME not in body
+
+
+@pytest.mark.django_db
+def test_a_null_byte_anywhere_answers_a_french_400(people):
+    """PostgreSQL refuses NUL in queries: such input is turned away before any lookup."""
+    client = signed_in(people.user, raise_request_exception=False)
+    answers = [
+        client.post("/inscription/identite/", {"profession": "\x00"}),
+        client.get("/oidc/authorize/", {"client_id": "\x00"}),
+        client.get("/mot-de-passe/reinitialiser/ab%00cd/"),
+        Client(raise_request_exception=False).get("/connexion/", {"next": "a\x00"}),
+    ]
+    for response in answers:
+        assert response.status_code == 400
+        assert "caractère interdit" in html.unescape(response.content.decode())

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import tempfile
 
 import pytest
 from django.test import Client
@@ -106,7 +107,7 @@ def settings_outside_dev(kiosque_env: str) -> dict:
         "DATABASE_URL": "postgres://kiosque@127.0.0.1:1/kiosque",
         "KIOSQUE_FIELD_KEYS": config.new_field_key(),
         "KIOSQUE_BASE_URL": "https://kiosque.example.fr",
-        "KIOSQUE_DATA_DIR": str(REPO / "var" / "settings-check"),
+        "KIOSQUE_DATA_DIR": tempfile.mkdtemp(prefix="kiosque-settings-"),
     }
     names = [
         "SECURE_HSTS_SECONDS",

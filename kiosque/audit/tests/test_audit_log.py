@@ -51,9 +51,12 @@ if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
 
 @pytest.mark.parametrize("sql", RAW_REWRITES)
 def test_the_database_refuses_raw_rewrites(event, sql):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     assert AuditEvent.objects.filter(pk=event.pk, outcome="failure").exists()
 
 

@@ -75,3 +75,10 @@ def test_decorator_answers_429_in_french_and_audits_once():
     other_ip.user = None
     assert view(other_ip).status_code == 200
     assert view(factory.get("/", REMOTE_ADDR="203.0.113.9")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_first_use_is_true_once_per_key():
+    assert ratelimit.first_use("jti:a", remember_seconds=60, now=1000) is True
+    assert ratelimit.first_use("jti:a", remember_seconds=60, now=1001) is False
+    assert ratelimit.first_use("jti:b", remember_seconds=60, now=1001) is True
