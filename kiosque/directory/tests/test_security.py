@@ -34,7 +34,13 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize("query", HOSTILE)
+def test_a_nul_character_is_refused(client, finess_sample):
+    response = client.get(URL, {"q": "dre\x00ux"})
+    assert response.status_code == 400
+    assert Establishment.objects.count() == 200
+
+
+@pytest.mark.parametrize("query", [q for q in HOSTILE if "\x00" not in q])
 def test_hostile_queries_never_fail(client, finess_sample, query):
     response = client.get(URL, {"q": query})
     assert response.status_code in (200, 400)
