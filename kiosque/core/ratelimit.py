@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kiosque.core.models import RateLimitCounter
 
@@ -98,12 +99,16 @@ def purge_expired(now=None) -> int:
 
 
 def wait_message(retry_after: int) -> str:
-    minutes = math.ceil(retry_after / 60)
+    """The French sentence telling how long to wait (shared by every limit)."""
     if retry_after < 60:
-        return _("Trop de tentatives. Réessayez dans %(seconds)d secondes.") % {
-            "seconds": retry_after
-        }
-    return _("Trop de tentatives. Réessayez dans %(minutes)d minutes.") % {"minutes": minutes}
+        return ngettext(
+            "Trop de tentatives. Réessayez dans %(seconds)d seconde.",
+            "Trop de tentatives. Réessayez dans %(seconds)d secondes.",
+            retry_after,
+        ) % {"seconds": retry_after}
+    return _("Trop de tentatives. Réessayez dans %(minutes)d minutes.") % {
+        "minutes": math.ceil(retry_after / 60)
+    }
 
 
 def too_many_requests(request, retry_after: int):

@@ -14,11 +14,11 @@ from datetime import timedelta
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kiosque.accounts import conf
 from kiosque.accounts.models import LoginThrottle
+from kiosque.core import ratelimit
 
 UPSERT_SQL = (
     "INSERT INTO {t} (key, failures, last_failure_at) VALUES (%s, 1, %s) "
@@ -50,13 +50,7 @@ class Refusal:
                 "Réessayez dans %(minutes)d minutes.",
                 minutes,
             ) % {"minutes": minutes}
-        if self.retry_after < 60:
-            return ngettext(
-                "Trop de tentatives. Réessayez dans %(seconds)d seconde.",
-                "Trop de tentatives. Réessayez dans %(seconds)d secondes.",
-                self.retry_after,
-            ) % {"seconds": self.retry_after}
-        return _("Trop de tentatives. Réessayez dans %(minutes)d minutes.") % {"minutes": minutes}
+        return ratelimit.wait_message(self.retry_after)
 
 
 def account_limits() -> Limits:
