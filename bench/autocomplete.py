@@ -94,7 +94,7 @@ def main() -> None:
         f"{EstablishmentToken.objects.count()} tokens"
     )
     report = import_finess(source)
-    print(f"re-import (all updates): {report.seconds:.1f} s (updated {report.updated})")
+    print(f"re-import (same file): {report.seconds:.1f} s (updated {report.updated})")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -81,10 +81,10 @@ class Driver:
         self.refresh_tokens: list[str] = []
         self.requests = 0
 
-    def new_session(self) -> aiohttp.ClientSession:
+    def new_session(self, connections: int = 1) -> aiohttp.ClientSession:
         return aiohttp.ClientSession(
             cookie_jar=aiohttp.CookieJar(unsafe=True),
-            connector=aiohttp.TCPConnector(limit=1),
+            connector=aiohttp.TCPConnector(limit=connections),
             timeout=aiohttp.ClientTimeout(total=30),
         )
 
@@ -197,7 +197,9 @@ class Driver:
         self.sessions = [self.new_session() for _ in range(POOL)]
         for index, session in enumerate(self.sessions, start=1):
             await self.sign_in(session, index)
-        self.reviewer = self.new_session()
+        # One reviewer, C tabs: as many connections as virtual users, or the queue scenario
+        # would measure the client's own queue rather than the server.
+        self.reviewer = self.new_session(connections=need_tokens)
         await self.sign_in(self.reviewer, 0)
         for vu in range(max(POOL, need_tokens)):
             tokens = await self.op_code(vu)
@@ -218,7 +220,7 @@ def percentile(values, fraction):
 class Server:
     """gunicorn (`kiosque serve`) + the mail worker, on the bench database."""
 
-    def __init__(self, database: str, port: int, workers: int, mail_worker: bool):
+    def __init__(self, database: str, port: int, workers: int, mail_worker: bool, threads: int = 1):
         self.env = {**os.environ, **bench_env(database), "PYTHONPATH": str(PROJECT / "bench"),
                     "DJANGO_SETTINGS_MODULE": "bench_settings",
                     "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
@@ -227,7 +229,7 @@ class Server:
         subprocess.run([kiosque, "migrate", "--no-input", "-v0"], env=self.env, check=True)
         self.web = subprocess.Popen(
             [kiosque, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-             "--access-log", "", "--max-requests", "0"],
+             "--threads", str(threads), "--access-log", "", "--max-requests", "0"],
             env=self.env, start_new_session=True,
         )  # fmt: skip
         self.mail = (
@@ -536,7 +538,7 @@ async def main_async(args) -> dict:
     server = None
     base = args.base_url
     if base is None:
-        server = Server(args.database, args.port, args.workers, args.mail_worker)
+        server = Server(args.database, args.port, args.workers, args.mail_worker, args.threads)
         base = server.base
     driver = Driver(base, args.accounts)
     results = {"args": vars(args), "started": time.strftime("%Y-%m-%d %H:%M:%S"), "runs": []}
@@ -600,6 +602,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=15)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--port", type=int, default=8210)
     parser.add_argument("--base-url", help="an already running server (no CPU/RSS figures)")
     parser.add_argument("--mail-worker", action="store_true", help="also run `kiosque worker`")

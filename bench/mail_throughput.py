@@ -1,7 +1,7 @@
 """Outbox throughput: enqueue N e-mails, time one real `kiosque worker --once` delivering them
 to a local aiosmtpd server, and check none is lost or doubled.
 
-    .venv/bin/python bench/mail_throughput.py [--count 10000] [--batch 50]
+    .venv/bin/python bench/mail_throughput.py [--count 10000] [--batch N] [--profile out.prof]
 
 Runs on a scratch SQLite file, or on a scratch PostgreSQL database when DATABASE_URL points to
 a PostgreSQL server (the database is created and dropped here).
@@ -33,7 +33,7 @@ def scratch_database(data_dir: Path):
     import psycopg
 
     parts = urlsplit(url)
-    name = f"kiosque_bench_{uuid.uuid4().hex[:10]}"
+    name = f"kiosque_mailbench_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     admin_url = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -47,7 +47,12 @@ def scratch_database(data_dir: Path):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--batch", type=int, default=50)
+    parser.add_argument(
+        "--batch", type=int, default=None, help="KIOSQUE_MAIL_BATCH_SIZE (default: the setting's)"
+    )
+    parser.add_argument(
+        "--profile", metavar="PATH", help="run the worker under cProfile, stats written to PATH"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp, scratch_database(Path(tmp)) as (db_url, engine):
@@ -56,8 +61,9 @@ def main() -> None:
             DATABASE_URL=db_url,
             KIOSQUE_ENV="dev",
             KIOSQUE_LOG_LEVEL="WARNING",
-            KIOSQUE_MAIL_BATCH_SIZE=str(args.batch),
         )
+        if args.batch:
+            os.environ["KIOSQUE_MAIL_BATCH_SIZE"] = str(args.batch)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kiosque.settings")
         os.environ.pop("EMAIL_URL", None)
         import django
@@ -74,6 +80,20 @@ def main() -> None:
         server = SMTPTestServer()
         server.start()
         try:
+            # The same worker command on the still empty outbox: its CPU is the process start,
+            # subtracted from the measured run to give the CPU per message.
+            empty_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            subprocess.run(
+                [sys.executable, "-m", "kiosque", "worker", "--once", "--no-jobs"],
+                env={**os.environ, "EMAIL_URL": server.url},
+                cwd=PROJECT_DIR,
+                capture_output=True,
+                check=True,
+            )
+            empty_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            startup_cpu = (empty_after.ru_utime - empty_before.ru_utime) + (
+                empty_after.ru_stime - empty_before.ru_stime
+            )
             started = time.perf_counter()
             for chunk in range(0, args.count, 1000):
                 with transaction.atomic():
@@ -86,8 +106,9 @@ def main() -> None:
             first_byte = time.monotonic()
             children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             self_before = resource.getrusage(resource.RUSAGE_SELF)
+            profile = ["-m", "cProfile", "-o", args.profile] if args.profile else []
             done = subprocess.run(
-                [sys.executable, "-m", "kiosque", "worker", "--once", "--no-jobs"],
+                [sys.executable, *profile, "-m", "kiosque", "worker", "--once", "--no-jobs"],
                 env=env,
                 cwd=PROJECT_DIR,
                 capture_output=True,
@@ -114,7 +135,9 @@ def main() -> None:
         arrivals = sorted(message.received_at for message in messages)
         steady = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else 0.0
         print(f"database            {engine}")
-        print(f"messages            {args.count} (batch {args.batch})")
+        from django.conf import settings
+
+        print(f"messages            {args.count} (batch {settings.KIOSQUE_MAIL_BATCH_SIZE})")
         enqueue_rate = args.count / enqueue_seconds
         print(f"enqueue             {enqueue_seconds:.2f} s  ({enqueue_rate:.0f}/s)")
         print(
@@ -126,7 +149,15 @@ def main() -> None:
             f"worker CPU time     {worker_cpu:.2f} s  "
             f"({args.count / worker_cpu:.0f} messages per CPU-second of the worker)"
         )
-        print(f"SMTP server CPU     {server_cpu:.2f} s  (aiosmtpd, in this process)")
+        per_message_ms = 1000 * (worker_cpu - startup_cpu) / args.count
+        print(
+            f"worker CPU/message  {per_message_ms:.3f} ms  (process start, {startup_cpu:.2f} s "
+            "on an empty outbox, subtracted)"
+        )
+        print(
+            f"SMTP server CPU     {server_cpu:.2f} s  ({1000 * server_cpu / args.count:.3f} ms "
+            "per message; aiosmtpd, in this process)"
+        )
         print(
             f"CPU-bound estimate  {args.count / (worker_cpu + server_cpu):.0f}/s "
             "(worker and server CPU back to back: the figure on an otherwise idle host)"

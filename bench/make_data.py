@@ -3,6 +3,10 @@
     .venv/bin/python bench/make_data.py --database kiosque_bench_1k --accounts 1000 --drop
     .venv/bin/python bench/make_data.py --database kiosque_bench_100k --accounts 100000 --drop \
         --establishments 100000 --annuaire-rows 2000000
+    .venv/bin/python bench/make_data.py --database kiosque_bench_imports --imports-only \
+        --establishments 100000 --annuaire-rows 2000000 --repeat-imports 2 \
+        --results var/bench/results/imports.json   # imports only: wall, CPU (importer and
+        # its PostgreSQL backend), peak RSS; the second round re-imports the same files
 
 Per account: a user (same known password for all: PASSWORD), a professional profile with one
 place of practice, a TOTP device whose secret is totp_secret(i) (encrypted with
@@ -20,6 +24,7 @@ key that encrypts the TOTP secrets).
 
 import argparse
 import base64
+import contextlib
 import hashlib
 import io
 import os
@@ -292,17 +297,38 @@ def write_annuaire(path: Path, sites, rows_wanted: int) -> int:
     return rows
 
 
-def run_import(command: str, path: Path, env: dict) -> tuple[float, float]:
-    """Run `kiosque <command> FILE` in its own process: (seconds, peak RSS in MB)."""
+def _backend_cpu(database_url: str, application_name: str) -> dict[int, object]:
+    """psutil handles of the PostgreSQL backends serving `application_name` (libpq's PGAPPNAME)."""
+    import psutil
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        pids = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [application_name]
+        ).fetchall()
+    handles = {}
+    for (pid,) in pids:
+        with contextlib.suppress(psutil.Error):
+            handles[pid] = psutil.Process(pid)
+    return handles
+
+
+def run_import(command: str, path: Path, env: dict) -> dict:
+    """Run `kiosque <command> FILE` in its own process and sample it (and its PostgreSQL
+    backend, found by application name) every 50 ms: wall seconds, peak RSS (MB), CPU
+    seconds of the importing process and of its backend (last samples)."""
     import psutil
 
+    application_name = f"kiosque-bench-import-{os.getpid()}"
     started = time.perf_counter()
     process = subprocess.Popen(
         [str(PROJECT / ".venv/bin/kiosque"), command, str(path)],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
+        env={**os.environ, **env, "PGAPPNAME": application_name},
+        stdout=subprocess.PIPE,
+        text=True,
     )
     watched, peak, cpu = psutil.Process(process.pid), 0, 0.0
+    backends, backend_cpu, next_lookup = {}, {}, 0.0
     while process.poll() is None:
         try:
             peak = max(peak, watched.memory_info().rss)
@@ -310,11 +336,64 @@ def run_import(command: str, path: Path, env: dict) -> tuple[float, float]:
             cpu = times.user + times.system
         except psutil.NoSuchProcess:
             break
+        now = time.perf_counter()
+        if now >= next_lookup and env["DATABASE_URL"].startswith("postgres"):
+            backends.update(_backend_cpu(env["DATABASE_URL"], application_name))
+            next_lookup = now + 1.0
+        for pid, backend in backends.items():
+            try:
+                times = backend.cpu_times()
+                backend_cpu[pid] = times.user + times.system
+            except psutil.Error:
+                pass
         time.sleep(0.05)
-    print(f"  {command}: {cpu:.1f} CPU-seconds in the importing process (last sample)")
+    output = process.stdout.read()
     if process.wait() != 0:
         raise SystemExit(f"{command} failed")
-    return time.perf_counter() - started, peak / 2**20
+    figures = {
+        "command": command,
+        "file": str(path),
+        "wall_s": round(time.perf_counter() - started, 1),
+        "cpu_s": round(cpu, 1),
+        "postgres_cpu_s": round(sum(backend_cpu.values()), 1),
+        "peak_rss_mb": round(peak / 2**20),
+    }
+    print(output.strip())
+    print(f"IMPORT {figures}", flush=True)
+    return figures
+
+
+def time_imports(args, env: dict, timer: Timer) -> list[dict]:
+    """Generate the FINESS / Annuaire Santé files (once, in var/bench/files/) and time the
+    imports; `--repeat-imports 2` also times a re-import of the same files (all updates)."""
+    from kiosque.directory import samples
+
+    work = PROJECT / "var" / "bench" / "files"
+    work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for _round in range(args.repeat_imports):
+        if args.establishments:
+            finess = work / f"finess_{args.establishments}.csv"
+            if not finess.exists():
+                samples.write_finess_file(finess, args.establishments, national=True)
+            figures = run_import("import-finess", finess, env)
+            timer.figures.setdefault("import FINESS", figures["wall_s"])
+            results.append(figures)
+        if args.annuaire_rows:
+            annuaire = work / f"annuaire_{args.annuaire_rows}.txt"
+            if not annuaire.exists():
+                with timer("write Annuaire file"):
+                    sites = list(samples.generate_sites(args.establishments or 200, national=True))
+                    write_annuaire(annuaire, sites, args.annuaire_rows)
+            figures = run_import("import-annuaire", annuaire, env)
+            timer.figures.setdefault("import Annuaire", figures["wall_s"])
+            results.append(figures)
+    if args.results:
+        import json
+
+        Path(args.results).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.results).write_text(json.dumps(results, indent=2) + "\n")
+    return results
 
 
 def main() -> None:
@@ -324,6 +403,13 @@ def main() -> None:
     parser.add_argument("--establishments", type=int, default=100_000)
     parser.add_argument("--annuaire-rows", type=int, default=0)
     parser.add_argument("--drop", action="store_true")
+    parser.add_argument(
+        "--imports-only",
+        action="store_true",
+        help="migrate, then only time the imports (no accounts)",
+    )
+    parser.add_argument("--repeat-imports", type=int, default=1)
+    parser.add_argument("--results", help="JSON file for the import figures")
     args = parser.parse_args()
 
     env = bench_env(args.database)
@@ -338,6 +424,9 @@ def main() -> None:
 
     with timer("migrate"):
         call_command("migrate", verbosity=0)
+    if args.imports_only:
+        time_imports(args, env, timer)
+        return
     app_ids = setup_catalogue_and_clients()
     started = time.perf_counter()
     with psycopg.connect(env["DATABASE_URL"], autocommit=False) as conn:
@@ -357,27 +446,7 @@ def main() -> None:
         conn.execute("ANALYZE")
     print(f"accounts loaded in {time.perf_counter() - started:.1f} s")
 
-    work = PROJECT / "var" / "bench" / "files"
-    work.mkdir(parents=True, exist_ok=True)
-    if args.establishments:
-        from kiosque.directory import samples
-
-        finess = work / f"finess_{args.establishments}.csv"
-        if not finess.exists():
-            samples.write_finess_file(finess, args.establishments, national=True)
-        seconds, peak = run_import("import-finess", finess, env)
-        timer.figures["import FINESS"] = seconds
-        print(f"IMPORT finess sites={args.establishments} s={seconds:.1f} peak_mb={peak:.0f}")
-    if args.annuaire_rows:
-        from kiosque.directory import samples
-
-        annuaire = work / f"annuaire_{args.annuaire_rows}.txt"
-        if not annuaire.exists():
-            with timer("write Annuaire file"):
-                sites = list(samples.generate_sites(args.establishments or 200, national=True))
-                write_annuaire(annuaire, sites, args.annuaire_rows)
-        seconds, peak = run_import("import-annuaire", annuaire, env)
-        print(f"IMPORT annuaire rows={args.annuaire_rows} s={seconds:.1f} peak_mb={peak:.0f}")
+    time_imports(args, env, timer)
     print("FIGURES", {k: round(v, 1) for k, v in timer.figures.items()})
 
 

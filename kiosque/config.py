@@ -42,6 +42,17 @@ def new_field_key() -> str:
     return Fernet.generate_key().decode()
 
 
+def cookie_name(name: str, *, secure: bool) -> str:
+    """`__Host-<name>` for a Secure cookie (ASVS 3.4.4), the plain name otherwise.
+
+    Browsers accept a `__Host-` cookie only when it is Secure, has Path=/ and no Domain: the
+    prefix pins the cookie to this very host (a sibling sub-domain cannot plant or overwrite
+    it). Over plain-http dev the cookie cannot be Secure, so the prefix would make browsers
+    drop it: dev keeps the plain name.
+    """
+    return f"__Host-{name}" if secure else name
+
+
 def production_problems(env: dict) -> list[str]:
     """Every reason a production start must be refused, each naming its variable."""
     problems = []

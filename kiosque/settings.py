@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "kiosque.accounts.middleware.SessionTimeoutMiddleware",
     "kiosque.core.middleware.DatabaseUnavailableMiddleware",
     "kiosque.core.middleware.RejectNullBytesMiddleware",
+    "kiosque.core.content_types.FormContentTypeMiddleware",  # last: before CSRF and views
 ]
 
 ROOT_URLCONF = "kiosque.urls"
@@ -189,13 +190,17 @@ MEDIA_URL = "/media/"
 
 LOGIN_URL = "/connexion/"
 LOGIN_REDIRECT_URL = "/applications/"
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_NAME = "kiosque_session"
+# Django's database sessions with fewer round trips (same table): kiosque/accounts/session_store.py
+SESSION_ENGINE = "kiosque.accounts.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_COOKIES = env.bool("KIOSQUE_SECURE_COOKIES", default=KIOSQUE_ENV != "dev")
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+# `__Host-` prefix when Secure (ASVS 3.4.4); it also needs Path=/ and no Domain, which are
+# Django's defaults and are never set here (SESSION/CSRF_COOKIE_PATH, _DOMAIN).
+SESSION_COOKIE_NAME = config.cookie_name("kiosque_session", secure=SECURE_COOKIES)
+CSRF_COOKIE_NAME = config.cookie_name("csrftoken", secure=SECURE_COOKIES)
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "kiosque.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -225,6 +230,10 @@ CAPTCHA_FLITE_PATH = env.str("KIOSQUE_CAPTCHA_FLITE_PATH", "") or shutil.which("
 
 KIOSQUE_MAIL_POLL_SECONDS = env.float("KIOSQUE_MAIL_POLL_SECONDS", 1.0)
 KIOSQUE_MAIL_BATCH_SIZE = env.int("KIOSQUE_MAIL_BATCH_SIZE", 50)
+# Accepted messages are marked sent in groups: at most this many can be sent again if the
+# worker dies before marking them (kiosque/mail/delivery.py explains the boundary).
+KIOSQUE_MAIL_MARK_EVERY = env.int("KIOSQUE_MAIL_MARK_EVERY", 20)
+KIOSQUE_MAIL_MARK_MAX_DELAY_SECONDS = env.float("KIOSQUE_MAIL_MARK_MAX_DELAY_SECONDS", 0.2)
 KIOSQUE_MAIL_LEASE_SECONDS = env.int("KIOSQUE_MAIL_LEASE_SECONDS", 300)
 KIOSQUE_MAIL_MAX_ATTEMPTS = env.int("KIOSQUE_MAIL_MAX_ATTEMPTS", 30)
 KIOSQUE_MAIL_RETRY_BASE_SECONDS = env.int("KIOSQUE_MAIL_RETRY_BASE_SECONDS", 30)

@@ -4,6 +4,27 @@ ACCOUNT_MANAGERS = "Gestionnaire de comptes"
 APPLICATION_REFERENTS = "Référent application"
 ALL = (ACCOUNT_MANAGERS, APPLICATION_REFERENTS)
 
+# A page asks several role questions about the same request.user (the menu, the view): the
+# names of its groups are read once per user instance, like Django's own permission caches.
+_CACHE = "_kiosque_role_names"
+
+
+def role_names(user) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    names = getattr(user, _CACHE, None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        setattr(user, _CACHE, names)
+    return names
+
 
 def has_role(user, role: str) -> bool:
-    return user.is_authenticated and user.groups.filter(name=role).exists()
+    return role in role_names(user)
+
+
+def forget_roles(sender, instance, **kwargs):
+    """m2m_changed receiver (AccountsConfig.ready): a change of groups made through this very
+    instance is seen at once."""
+    if hasattr(instance, _CACHE):
+        delattr(instance, _CACHE)

@@ -190,7 +190,7 @@ class AnnuairePerson(models.Model):
 
     national_id = models.CharField(_("identification nationale"), max_length=20, primary_key=True)
     id_type = models.CharField(_("type d'identifiant"), max_length=2)
-    identifier = models.CharField(_("identifiant PP"), max_length=20, db_index=True)
+    identifier = models.CharField(_("identifiant PP"), max_length=20)
     civility_code = models.CharField(_("code civilité"), max_length=8, blank=True)
     title_code = models.CharField(_("code civilité d'exercice"), max_length=8, blank=True)
     last_name = models.CharField(_("nom d'exercice"), max_length=120, blank=True)
@@ -199,12 +199,15 @@ class AnnuairePerson(models.Model):
     profession_label = models.CharField(_("profession"), max_length=120, blank=True)
     specialty_code = models.CharField(_("code savoir-faire"), max_length=8, blank=True)
     specialty_label = models.CharField(_("savoir-faire"), max_length=200, blank=True)
-    import_run = models.CharField(max_length=32, blank=True, db_index=True)
+    import_run = models.CharField(max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("professionnel (Annuaire Santé)")
         verbose_name_plural = _("professionnels (Annuaire Santé)")
         ordering = ["last_name", "first_name"]
+        # Every index costs on each of the 2,000,000 rows of an import: no pattern-ops
+        # (LIKE) twins, none on import_run (the import compares it in bulk, never looks it up).
+        indexes = [models.Index(fields=["identifier"], name="directory_person_ident_idx")]
 
     def __str__(self):
         return f"{self.last_name} {self.first_name} ({self.identifier})"
@@ -213,12 +216,17 @@ class AnnuairePerson(models.Model):
 class AnnuaireActivity(models.Model):
     """One activity (site, mode of practice) of a professional."""
 
-    person = models.ForeignKey(AnnuairePerson, on_delete=models.CASCADE, related_name="activities")
+    person = models.ForeignKey(
+        AnnuairePerson,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        db_index=False,  # the unique (person, key) index serves the look-ups by person
+    )
     key = models.CharField(max_length=40)
     mode_code = models.CharField(_("code mode d'exercice"), max_length=4, blank=True)
     mode_label = models.CharField(_("mode d'exercice"), max_length=80, blank=True)
     siret = models.CharField(_("SIRET site"), max_length=14, blank=True)
-    finess_site = models.CharField(_("FINESS site"), max_length=9, blank=True, db_index=True)
+    finess_site = models.CharField(_("FINESS site"), max_length=9, blank=True)
     finess_ej = models.CharField(_("FINESS juridique"), max_length=9, blank=True)
     site_name = models.CharField(_("raison sociale site"), max_length=200, blank=True)
     postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
@@ -233,6 +241,7 @@ class AnnuaireActivity(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "key"], name="directory_activity_unique"),
         ]
+        indexes = [models.Index(fields=["finess_site"], name="directory_activity_finess_idx")]
 
     def __str__(self):
         return f"{self.site_name or self.finess_site} ({self.mode_label})"

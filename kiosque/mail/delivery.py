@@ -14,23 +14,33 @@ Guarantees
   rows it still holds, so a live worker's rows are never taken over.
 * A message is never lost: it stays in the table until it is ``sent`` or ``failed``; a transient
   error (server down, 4xx) puts it back to ``pending`` with an exponential backoff.
-* At-least-once boundary: a worker that dies (SIGKILL, power loss) between the SMTP
-  ``DATA`` acknowledgement and the ``UPDATE ... status='sent'`` (or whose database refuses that
-  update) leaves the row ``sending``; once its lease expires another worker sends it again. At
-  most the message(s) in flight at the crash can be duplicated, and they carry the same
-  ``Message-ID`` header (fixed at enqueue time) so receivers can de-duplicate. A clean stop
-  (SIGTERM/SIGINT) finishes the message in flight and hands the rest of the batch back
-  (``pending``) for immediate pick-up: nothing is sent twice.
+* At-least-once boundary: accepted messages are marked ``sent`` in chunks, one
+  ``UPDATE ... status='sent' WHERE id IN (...)`` once ``KIOSQUE_MAIL_MARK_EVERY`` (20) of them
+  wait or once ``KIOSQUE_MAIL_MARK_MAX_DELAY_SECONDS`` (0.2 s) have passed since the first of
+  them was handed to the server, and always before any other write of the batch (retry, failure,
+  release) and at its end. A worker that dies (SIGKILL, power loss) between the SMTP ``DATA``
+  acknowledgement and that UPDATE (or whose database refuses it) leaves those rows ``sending``;
+  once the lease expires another worker sends them again. At most ``KIOSQUE_MAIL_MARK_EVERY``
+  messages can be duplicated by one crash (the accepted ones waiting for their mark plus the one
+  in flight; against a slow server, where one message takes longer than the delay, only the one
+  in flight), and they carry the same ``Message-ID`` header (fixed at enqueue time) so receivers
+  can de-duplicate. ``KIOSQUE_MAIL_MARK_EVERY=1`` marks each message on its own (the bound is
+  then the message in flight). A clean stop (SIGTERM/SIGINT) finishes the message in flight,
+  marks the accepted ones and hands the rest of the batch back (``pending``) for immediate
+  pick-up: nothing is sent twice.
 
 One SMTP connection is opened per batch and reused for every message of it; the SMTP path renders
-MIME with `kiosque.mail.mime.render_mime` (other backends get Django EmailMessages).
+MIME with `kiosque.mail.mime.render_mime` (other backends get Django EmailMessages) and skips
+Django's address re-parsing for plain ASCII addresses.
 
 Nothing here logs message bodies; logs carry row ids, Message-IDs and SMTP error texts only.
 """
 
 import logging
 import random
+import re
 import smtplib
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -143,7 +153,16 @@ def _owned(message: OutboxMessage, token: str):
     return OutboxMessage.objects.filter(pk=message.pk, lease_token=token, status=Status.SENDING)
 
 
-def _mark_sent(message: OutboxMessage, token: str) -> None:
+def mark_every() -> int:
+    return max(1, _setting("KIOSQUE_MAIL_MARK_EVERY", 20))
+
+
+def mark_max_delay() -> float:
+    return _setting("KIOSQUE_MAIL_MARK_MAX_DELAY_SECONDS", 0.2)
+
+
+def _mark_sent_many(messages: list[OutboxMessage], token: str) -> None:
+    """Mark accepted messages sent: one UPDATE (two when some bodies must be purged)."""
     changes = {
         "status": Status.SENT,
         "sent_at": timezone.now(),
@@ -151,10 +170,62 @@ def _mark_sent(message: OutboxMessage, token: str) -> None:
         "lease_token": "",
         "last_error": "",
     }
-    if message.purge_after_delivery:
-        changes.update(text_body=PURGED_BODY, html_body="", bodies_purged=True)
-    _owned(message, token).update(**changes)
-    logger.debug("mail sent id=%s message_id=%s", message.pk, message.message_id)
+    purged = {message.pk for message in messages if message.purge_after_delivery}
+    kept = [message.pk for message in messages if message.pk not in purged]
+    owned = OutboxMessage.objects.filter(lease_token=token, status=Status.SENDING)
+    if kept:
+        owned.filter(pk__in=kept).update(**changes)
+    if purged:
+        owned.filter(pk__in=purged).update(
+            **changes, text_body=PURGED_BODY, html_body="", bodies_purged=True
+        )
+    if logger.isEnabledFor(logging.DEBUG):
+        for message in messages:
+            logger.debug("mail sent id=%s message_id=%s", message.pk, message.message_id)
+
+
+def _mark_sent(message: OutboxMessage, token: str) -> None:
+    _mark_sent_many([message], token)
+
+
+class SentMarks:
+    """Messages the SMTP server accepted, not yet marked `sent` in the database.
+
+    They are marked with one UPDATE once `every` of them wait, or once `max_delay` seconds have
+    passed since the first of them was handed to the server (so a slow server gets one UPDATE
+    per message, and the bound below stays small in time as well as in count), and always before
+    anything else is written for the batch (retry, failure, release) and at its end.
+
+    At-least-once bound: a worker killed before a flush resends, after its lease expires, the
+    messages waiting here plus the one in flight: at most `every` messages (`every - 1` accepted
+    and unmarked, plus the one being sent), all with their stable Message-ID. `every=1` is the
+    per-message marking of before (at most the message in flight).
+    """
+
+    def __init__(self, token: str, every: int | None = None, max_delay: float | None = None):
+        self.token = token
+        self.every = every or mark_every()
+        self.max_delay = mark_max_delay() if max_delay is None else max_delay
+        self.waiting: list[OutboxMessage] = []
+        self._first_handed_at = 0.0
+
+    def handed(self) -> None:
+        """Call just before handing a message to the server."""
+        if not self.waiting:
+            self._first_handed_at = time.monotonic()
+
+    def accepted(self, message: OutboxMessage) -> None:
+        self.waiting.append(message)
+        if (
+            len(self.waiting) >= self.every
+            or time.monotonic() - self._first_handed_at >= self.max_delay
+        ):
+            self.flush()
+
+    def flush(self) -> None:
+        if self.waiting:
+            waiting, self.waiting = self.waiting, []
+            _mark_sent_many(waiting, self.token)
 
 
 def _mark_failed(message: OutboxMessage, token: str, error: str) -> None:
@@ -267,7 +338,22 @@ def build_email(message: OutboxMessage, backend) -> EmailMultiAlternatives:
     return email
 
 
-def send_one(message: OutboxMessage, backend) -> None:
+# A plain ASCII addr-spec (dot-atom local part, hostname-like domain): Django's prep_address()
+# returns it unchanged, so the header-registry parse (the costliest step per message) is skipped.
+_PLAIN_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+)
+
+
+def envelope_address(address: str, backend) -> str:
+    """The SMTP envelope form of `address`, as `backend.prep_address` gives it."""
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return address
+    return backend.prep_address(address)
+
+
+def send_one(message: OutboxMessage, backend, envelope_from: str | None = None) -> None:
     """Send over the open backend; raises on refusal. SMTP gets the lean MIME rendering."""
     if not isinstance(backend, SMTPBackend):
         build_email(message, backend).send()
@@ -282,8 +368,9 @@ def send_one(message: OutboxMessage, backend) -> None:
         message_id=message.message_id,
         extra_headers=EXTRA_HEADERS,
     )
-    envelope_from = backend.prep_address(settings.DEFAULT_FROM_EMAIL)
-    recipients = [backend.prep_address(address) for address in message.to]
+    if envelope_from is None:
+        envelope_from = envelope_address(settings.DEFAULT_FROM_EMAIL, backend)
+    recipients = [envelope_address(address, backend) for address in message.to]
     backend.connection.sendmail(envelope_from, recipients, raw)
 
 
@@ -299,15 +386,22 @@ def send_batch(
     messages: list[OutboxMessage],
     should_stop: Callable[[], bool] = lambda: False,
 ) -> PassResult:
-    """Send claimed messages over one backend connection, recording each outcome."""
+    """Send claimed messages over one backend connection, recording each outcome.
+
+    Accepted messages are marked `sent` in chunks (`SentMarks`); every other outcome is written
+    at once, after the accepted ones waiting before it have been marked."""
     result = PassResult()
     backend = get_connection(fail_silently=False)
+    is_smtp = isinstance(backend, SMTPBackend)
+    envelope_from = None
     is_open = False
     lease_until = messages[0].lease_until if messages else None
     remaining = list(messages)
+    marks = SentMarks(token)
     try:
         while remaining:
             if should_stop():
+                marks.flush()
                 result.released += _release(remaining, token)
                 break
             remaining, lease_until = _keep_lease(remaining, token, lease_until)
@@ -319,6 +413,7 @@ def send_batch(
                     backend.open()
                     is_open = True
                 except Exception as exc:  # noqa: BLE001 - server down: retry the rest later
+                    marks.flush()
                     now = timezone.now()
                     for waiting in [message, *remaining]:
                         if _schedule_retry(waiting, token, _describe(exc), now):
@@ -327,10 +422,14 @@ def send_batch(
                             result.failed += 1
                     break
             try:
-                send_one(message, backend)
+                if is_smtp and envelope_from is None:
+                    envelope_from = envelope_address(settings.DEFAULT_FROM_EMAIL, backend)
+                marks.handed()
+                send_one(message, backend, envelope_from)
             except Exception as exc:  # noqa: BLE001 - every outcome is recorded on the row
                 _close_quietly(backend)
                 is_open = False
+                marks.flush()
                 if is_permanent(exc):
                     _mark_failed(message, token, _describe(exc))
                     result.failed += 1
@@ -339,11 +438,14 @@ def send_batch(
                 else:
                     result.failed += 1
                 continue
-            _mark_sent(message, token)
             result.sent += 1
+            marks.accepted(message)
     finally:
-        if is_open:
-            _close_quietly(backend)
+        try:
+            marks.flush()
+        finally:
+            if is_open:
+                _close_quietly(backend)
     return result
 
 

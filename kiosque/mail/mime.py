@@ -9,6 +9,7 @@ ends. Other backends (dev mailbox, console, locmem) still receive Django `EmailM
 """
 
 import binascii
+import functools
 import secrets
 from email.header import Header
 from email.utils import formataddr, formatdate, parseaddr
@@ -36,8 +37,10 @@ def _address_list(name: str, addresses: list[str]) -> str:
     return f"{name}: " + f",{CRLF} ".join(addresses)
 
 
+@functools.lru_cache(maxsize=16)
 def _mailbox(address: str) -> str:
-    """A From mailbox, with its display name encoded when not ASCII."""
+    """A From mailbox, with its display name encoded when not ASCII (cached: it is always the
+    configured sender, and parseaddr() is pure Python)."""
     display_name, addr_spec = parseaddr(_check_header_value(address))
     return formataddr((display_name, addr_spec), charset="utf-8") if display_name else addr_spec
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -39,6 +40,8 @@ def second_factor(request):
     if action == "cancel" or not user.is_active:
         return _cancel(request)
 
+    # One read of the devices serves both the methods offered and the code check.
+    prefetch_related_objects([user], "totp_devices")
     available = methods.available(user)
     if not available:
         return _blocked(request, user)
@@ -68,7 +71,7 @@ def second_factor(request):
             error = _verify(request, user, method, form.cleaned_data["code"])
             if error is None:
                 stage_state.clear(request)
-                return stages.complete(request, Stage.SECOND_FACTOR, method=method)
+                return stages.complete(request, Stage.SECOND_FACTOR, method=method, user=user)
             form.add_error("code", error)
     return render(
         request,

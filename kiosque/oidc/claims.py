@@ -23,8 +23,11 @@ ACR_PASSWORD = "urn:kiosque:pwd"  # noqa: S105 (an acr value, not a password)
 
 
 def subject_of(user) -> str:
-    subject, _ = Subject.objects.get_or_create(user=user)
-    return str(subject.sub)
+    try:
+        return str(user.oidc_subject.sub)  # often joined with the user (validator.USER_RELATED)
+    except Subject.DoesNotExist:
+        subject, _ = Subject.objects.get_or_create(user=user)
+        return str(subject.sub)
 
 
 def authentication_context(methods: list[str], extra_amr: list[str] = ()) -> tuple[str, list[str]]:
@@ -73,7 +76,9 @@ def subject_ref_pro(profile) -> dict:
         "prenomDexercice": profile.user.first_name,
         "codeTypeSavoirFaire": "S" if profile.specialty_id else "",
         "codeSavoirFaire": profile.specialty_id or "",
-        "activities": [_activity(place) for place in profile.establishments.all()],
+        "activities": [
+            _activity(place) for place in profile.establishments.select_related("establishment")
+        ],
     }
     return {"codeCivilite": profile.civility_id or "", "exercices": [exercice]}
 

@@ -9,6 +9,7 @@ PEM files made by other tooling there).
 """
 
 import os
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -81,13 +82,23 @@ def write_new_key(alg: str, directory: Path | None = None, now: int | None = Non
     directory.mkdir(parents=True, exist_ok=True)
     created = int(now if now is not None else time.time())
     key = _generate(alg)
-    path = directory / f"{created}-{alg}.pem"
-    while path.exists():
-        created += 1
-        path = directory / f"{created}-{alg}.pem"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key.export_to_pem(private_key=True, password=None))
+    # Written aside, then linked into place: another process (a second node) listing the
+    # directory never reads a half-written key, and link() refuses an existing name.
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix=".new-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key.export_to_pem(private_key=True, password=None))
+            handle.flush()
+            os.fsync(handle.fileno())
+        while True:
+            path = directory / f"{created}-{alg}.pem"
+            try:
+                os.link(temporary, path)
+                break
+            except FileExistsError:
+                created += 1
+    finally:
+        os.unlink(temporary)
     return SigningKey(key.thumbprint(), alg, created, key, path)
 
 

@@ -10,13 +10,23 @@ auth_time, sid) in ID tokens, Kiosque's claims, and ID tokens signed with the ke
 import hashlib
 import json
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from jwcrypto import jwt
-from oauth2_provider.models import AccessToken, RefreshToken
+from oauth2_provider.models import (
+    AccessToken,
+    Application,
+    Grant,
+    IDToken,
+    RefreshToken,
+    refresh_token_expire_timedelta,
+)
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749 import errors
 
 from kiosque.oidc import claims as claim_sets
@@ -31,6 +41,12 @@ log = logging.getLogger("kiosque.oidc")
 # stored hash (a rotated secret has a new hash) and the SHA-256 of the secret presented.
 _VERIFIED_SECRETS: set[tuple[str, bytes]] = set()
 _VERIFIED_SECRETS_MAX = 1000
+
+# What the token endpoints read about a client, in the query that loads it: its Kiosque
+# client and the catalogue application the access gate checks.
+CLIENT_RELATED = ("kiosque_client__application",)
+# What the claims read about a user: the subject (`sub`) and the professional profile.
+USER_RELATED = ("oidc_subject", "professional_profile")
 
 
 def code_hash(code: str) -> str:
@@ -63,6 +79,18 @@ class KiosqueValidator(OAuth2Validator):
     oidc_claim_scope = None  # claims.user_claims applies the scopes itself
 
     # --- client authentication ---------------------------------------------------------
+
+    def _load_application(self, client_id, request):
+        # The toolkit's lookup, with the Kiosque client and its catalogue application joined
+        # (read by every token request: authentication method, access gate). The toolkit
+        # still decides whether the application is usable.
+        if not request.client and client_id:
+            request.client = (
+                Application.objects.select_related(*CLIENT_RELATED)
+                .filter(client_id=client_id)
+                .first()
+            )
+        return super()._load_application(client_id, request)
 
     def _auth_method(self, request) -> str:
         client = kiosque_client(request.client)
@@ -157,13 +185,70 @@ class KiosqueValidator(OAuth2Validator):
             return False
         if authorization is None or authorization.sign_in.ended_at is not None:
             return False
-        if not super().validate_code(client_id, code, client, request, *args, **kwargs):
+        if not self._validate_grant(code, client, request):
             return False
         if not may_use(request.user, client):
             return False
         request.kiosque_sign_in = authorization.sign_in
         request.kiosque_authorization = authorization
         return True
+
+    def _validate_grant(self, code, client, request) -> bool:
+        """The toolkit's validate_code, with the user joined; the grant is kept on the request
+        for the PKCE and nonce lookups that follow (the toolkit reads it three more times)."""
+        grant = (
+            Grant.objects.select_related(*(f"user__{name}" for name in USER_RELATED))
+            .filter(code=code, application=client)
+            .first()
+        )
+        if grant is None or grant.is_expired():
+            return False
+        request.scopes = grant.scope.split(" ")
+        request.user = grant.user
+        if grant.nonce:
+            request.nonce = grant.nonce
+        if grant.claims:
+            request.claims = json.loads(grant.claims)
+        request.kiosque_grant = grant
+        return True
+
+    @staticmethod
+    def _validated_grant(code, request):
+        grant = getattr(request, "kiosque_grant", None)
+        if (
+            isinstance(grant, Grant)
+            and grant.code == code
+            and grant.application_id == getattr(request.client, "pk", None)
+        ):
+            return grant
+        return None
+
+    def confirm_redirect_uri(self, client_id, code, redirect_uri, client, *args, **kwargs):
+        request = args[0] if args else kwargs.get("request")
+        grant = self._validated_grant(code, request) if request is not None else None
+        if grant is None:
+            return super().confirm_redirect_uri(
+                client_id, code, redirect_uri, client, *args, **kwargs
+            )
+        return grant.redirect_uri_allowed(redirect_uri)
+
+    def get_code_challenge(self, code, request):
+        grant = self._validated_grant(code, request)
+        if grant is None:
+            return super().get_code_challenge(code, request)
+        return grant.code_challenge or None
+
+    def get_code_challenge_method(self, code, request):
+        grant = self._validated_grant(code, request)
+        if grant is None:
+            return super().get_code_challenge_method(code, request)
+        return grant.code_challenge_method or None
+
+    def get_authorization_code_nonce(self, client_id, code, redirect_uri, request):
+        grant = self._validated_grant(code, request)
+        if grant is None:
+            return super().get_authorization_code_nonce(client_id, code, redirect_uri, request)
+        return grant.nonce or None
 
     def _revoke_replayed(self, authorization) -> None:
         from kiosque.audit.services import AuditAction, AuditOutcome, record
@@ -187,20 +272,92 @@ class KiosqueValidator(OAuth2Validator):
             locked = Authorization.objects.select_for_update().get(pk=authorization.pk)
             if locked.redeemed_at is not None:
                 raise errors.InvalidGrantError(request=request)
+        request.kiosque_created = {}
         super()._save_bearer_token(token, request, *args, **kwargs)
         if request.grant_type == "authorization_code":
-            access = AccessToken.objects.get(token_checksum=code_hash(token["access_token"]))
-            refresh = RefreshToken.objects.filter(access_token=access).first()
+            access = request.kiosque_created.get("access")
+            if access is None:  # the toolkit returned a token issued earlier
+                access = AccessToken.objects.get(token_checksum=code_hash(token["access_token"]))
+            refresh = request.kiosque_created.get("refresh")
+            if refresh is None:
+                refresh = RefreshToken.objects.filter(access_token=access).first()
             Authorization.objects.filter(pk=authorization.pk).update(
                 redeemed_at=timezone.now(),
                 access_token_id=access.pk,
                 token_family=refresh.token_family if refresh else None,
             )
 
+    def _create_access_token(self, expires, request, token, source_refresh_token=None):
+        saved = getattr(request, "id_token", None)
+        if token.get("id_token") and isinstance(saved, IDToken):
+            # The ID token finalize_id_token signed and saved for this response: the toolkit
+            # would verify its signature and read it back by jti.
+            access_token = AccessToken(
+                user=request.user,
+                scope=token["scope"],
+                expires=expires,
+                id_token=saved,
+                application=request.client,
+                source_refresh_token=source_refresh_token,
+                resource=getattr(request, "resource", []),
+            )
+            self._set_token_value(access_token, token["access_token"])
+            access_token.save()
+        else:
+            access_token = super()._create_access_token(
+                expires, request, token, source_refresh_token
+            )
+        created = getattr(request, "kiosque_created", None)
+        if created is not None:
+            created["access"] = access_token
+        return access_token
+
+    def _create_refresh_token(self, request, refresh_token_code, access_token, previous):
+        refresh = super()._create_refresh_token(request, refresh_token_code, access_token, previous)
+        created = getattr(request, "kiosque_created", None)
+        if created is not None:
+            created["refresh"] = refresh
+        return refresh
+
     # --- token request: refresh token ------------------------------------------------------
 
+    def _toolkit_validate_refresh_token(self, refresh_token, client, request) -> bool:
+        """django-oauth-toolkit 3.4's validate_refresh_token, unchanged but for the joins: the
+        user (with what the claims read) and the application come with the refresh token
+        instead of two more queries."""
+        checksum = code_hash(refresh_token)
+        rt = (
+            RefreshToken.objects.filter(token_checksum=checksum)
+            .select_related(
+                "access_token", "application", "user", *(f"user__{n}" for n in USER_RELATED)
+            )
+            .order_by(F("revoked").desc(nulls_first=True))
+            .first()
+        )
+        if not rt:
+            return False
+        if rt.revoked is not None:
+            grace_expired = rt.revoked <= timezone.now() - timedelta(
+                seconds=oauth2_settings.REFRESH_TOKEN_GRACE_PERIOD_SECONDS
+            )
+            superseded = AccessToken.objects.filter(source_refresh_token=rt).exists()
+            if grace_expired or not superseded:
+                if oauth2_settings.REFRESH_TOKEN_REUSE_PROTECTION and rt.token_family:
+                    RefreshToken.revoke_family(rt.token_family)
+                return False
+        if rt.revoked is None:
+            if rt.access_token is None:
+                return False
+            expire_delta = refresh_token_expire_timedelta()
+            if expire_delta and rt.access_token.expires + expire_delta <= timezone.now():
+                return False
+        request.user = rt.user
+        request.refresh_token = refresh_token
+        request.refresh_token_instance = rt
+        return rt.application == client
+
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
-        if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
+        if not self._toolkit_validate_refresh_token(refresh_token, client, request):
             return False
         family = request.refresh_token_instance.token_family
         authorization = (
@@ -217,6 +374,18 @@ class KiosqueValidator(OAuth2Validator):
         return True
 
     # --- resource requests (userinfo) -------------------------------------------------------
+
+    def _load_access_token(self, token):
+        return (
+            AccessToken.objects.select_related(
+                "application",
+                "user",
+                *(f"application__{name}" for name in CLIENT_RELATED),
+                *(f"user__{name}" for name in USER_RELATED),
+            )
+            .filter(token_checksum=code_hash(token))
+            .first()
+        )
 
     def validate_bearer_token(self, token, scopes, request):
         if not super().validate_bearer_token(token, scopes, request):

@@ -14,16 +14,18 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.models import AccessToken, RefreshToken, get_application_model
+from oauth2_provider.signals import app_authorized
 from oauth2_provider.views.mixins import OAuthLibMixin
 from oauthlib.common import Request as OauthlibRequest
 
 from kiosque.audit.services import AuditAction, AuditOutcome, record
 from kiosque.oidc import claims, keys, signins
 from kiosque.oidc.conf import SCOPES
-from kiosque.oidc.validator import kiosque_client, may_use
+from kiosque.oidc.validator import CLIENT_RELATED, kiosque_client, may_use
 
 
 def _url(name: str) -> str:
@@ -218,6 +220,22 @@ class AuthorizeView(dot_views.AuthorizationView):
         return self.redirect(uri + separator + urlencode(params), application)
 
 
+class TokenView(dot_views.TokenView):
+    """The toolkit's token endpoint. It reads the access token it just issued back from the
+    database to send `app_authorized`; nothing in Kiosque listens to that signal, so the
+    read is skipped unless a receiver is connected."""
+
+    @method_decorator(sensitive_post_parameters("password", "client_secret"))
+    def authorization_flow_token_response(self, request, *args, **kwargs):
+        if app_authorized.has_listeners(self):
+            return super().authorization_flow_token_response(request, *args, **kwargs)
+        _url, headers, body, status = self.create_token_response(request)
+        response = HttpResponse(content=body, status=status)
+        for key, value in headers.items():
+            response[key] = value
+        return response
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class IntrospectView(OAuthLibMixin, View):
     """RFC 7662 for resource servers: a client may introspect the tokens issued to it
@@ -246,14 +264,25 @@ class IntrospectView(OAuthLibMixin, View):
     def _describe(token: str, caller) -> dict:
         checksum = hashlib.sha256(token.encode()).hexdigest()
         found = (
-            AccessToken.objects.select_related("user", "application")
+            AccessToken.objects.select_related(
+                "user",
+                "application",
+                *(f"application__{name}" for name in CLIENT_RELATED),
+                "user__oidc_subject",
+            )
             .filter(token_checksum=checksum)
             .first()
         )
         kind = "access"
         if found is None:
             found = (
-                RefreshToken.objects.select_related("user", "application", "access_token")
+                RefreshToken.objects.select_related(
+                    "user",
+                    "application",
+                    "access_token",
+                    *(f"application__{name}" for name in CLIENT_RELATED),
+                    "user__oidc_subject",
+                )
                 .filter(token_checksum=checksum, revoked__isnull=True)
                 .first()
             )

@@ -76,9 +76,21 @@ class AccessRequestForm(forms.Form):
 
 class RolesField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
+    MAX_ID = 2**63 - 1  # BigAutoField: larger numbers overflow the database driver
 
     def label_from_instance(self, obj):
         return obj.label
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isdecimal() or int(text) > self.MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 def _roles_field(application: Application) -> RolesField:

@@ -141,6 +141,9 @@ class RegistrationRequest(models.Model):
             models.Index(fields=["status", "-created_at"]),
             # Duplicate search (kiosque/backoffice) compares e-mails whatever the case.
             models.Index(Upper("email_auth"), name="registration_email_upper"),
+            # ... and the birth dates (with the names), for a whole page at once: with this index
+            # its one query is a BitmapOr of index scans instead of a scan of every request.
+            models.Index(fields=["birth_date"], name="registration_birth_date_idx"),
         ]
 
     def __str__(self):

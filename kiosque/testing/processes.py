@@ -44,10 +44,15 @@ def http_get(url: str, timeout: float = 5) -> tuple[int, dict, str]:
         return error.code, dict(error.headers), error.read().decode()
 
 
-def wait_for_http(url: str, timeout: float = 30) -> None:
+def wait_for_http(url: str, timeout: float = 30, process=None, log_path=None) -> None:
+    """Wait until `url` answers; if `process` (the server) exits first, fail at once with
+    its log rather than waiting out the timeout."""
     deadline = time.monotonic() + timeout
     last_error = None
     while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            log = Path(log_path).read_text(errors="replace")[-3000:] if log_path else ""
+            raise RuntimeError(f"the server for {url} exited ({process.returncode}):\n{log}")
         try:
             http_get(url, timeout=2)
             return

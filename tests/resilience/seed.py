@@ -186,3 +186,22 @@ def counts(prefix):
             for status in OutboxMessage.Status.values
         },
     }
+
+
+def bench_sso(prefix, slug, redirect_uri):
+    """A relying party every `prefix*` professional may sign in to (portal tile + OIDC client)."""
+    from django.utils import timezone
+
+    from kiosque.oidc.flows import clients
+    from kiosque.portal.models import AccessGrant, Application
+
+    application = Application.objects.create(
+        slug=slug, name=slug.upper(), launch_url=f"https://{slug}.example.org/"
+    )
+    client, secret = clients.register(application, redirect_uris=[redirect_uri])
+    now = timezone.now()
+    AccessGrant.objects.bulk_create(
+        AccessGrant(user=member, application=application, granted_at=now)
+        for member in get_user_model().objects.filter(username__startswith=prefix)
+    )
+    return {"client_id": client.oauth_application.client_id, "secret": secret}

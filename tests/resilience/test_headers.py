@@ -118,6 +118,12 @@ def settings_outside_dev(kiosque_env: str) -> dict:
         "CSRF_COOKIE_HTTPONLY",
         "SESSION_COOKIE_SAMESITE",
         "SECURE_PROXY_SSL_HEADER",
+        "SESSION_COOKIE_NAME",
+        "CSRF_COOKIE_NAME",
+        "SESSION_COOKIE_PATH",
+        "CSRF_COOKIE_PATH",
+        "SESSION_COOKIE_DOMAIN",
+        "CSRF_COOKIE_DOMAIN",
     ]
     code = (
         "import json, django; django.setup(); from django.conf import settings; "
@@ -138,6 +144,48 @@ def test_hsts_and_secure_cookies_outside_dev(kiosque_env):
     assert values["SESSION_COOKIE_SECURE"] is True and values["CSRF_COOKIE_SECURE"] is True
     assert values["SESSION_COOKIE_HTTPONLY"] is True and values["CSRF_COOKIE_HTTPONLY"] is True
     assert values["SESSION_COOKIE_SAMESITE"] == "Lax"
+    # ASVS 3.4.4: `__Host-` names, which browsers accept only with Secure, Path=/ and no Domain
+    assert values["SESSION_COOKIE_NAME"] == "__Host-kiosque_session"
+    assert values["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
+    assert values["SESSION_COOKIE_PATH"] == "/" and values["CSRF_COOKIE_PATH"] == "/"
+    assert values["SESSION_COOKIE_DOMAIN"] is None and values["CSRF_COOKIE_DOMAIN"] is None
+
+
+def test_dev_over_http_keeps_plain_cookie_names():
+    """Without Secure (dev on http) a `__Host-` cookie would be dropped by browsers."""
+    from django.conf import settings as django_settings
+
+    assert django_settings.SESSION_COOKIE_SECURE is False
+    assert django_settings.SESSION_COOKIE_NAME == "kiosque_session"
+    assert django_settings.CSRF_COOKIE_NAME == "csrftoken"
+
+
+@pytest.mark.django_db
+def test_host_prefixed_cookies_carry_a_whole_sign_in_over_https(settings, make_user):
+    """With the production cookie settings, the `__Host-` cookies are sent as the prefix
+    requires (Secure, Path=/, no Domain) and the staged sign-in goes through with them."""
+    from tests.resilience.actors import PASSWORD
+
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.SESSION_COOKIE_NAME = "__Host-kiosque_session"
+    settings.CSRF_COOKIE_NAME = "__Host-csrftoken"
+    user = make_user()
+    client = Client(enforce_csrf_checks=True)
+    client.get("/connexion/", secure=True)
+    csrf = client.cookies["__Host-csrftoken"]
+    response = client.post(
+        "/connexion/",
+        {"username": user.username, "password": PASSWORD, "csrfmiddlewaretoken": csrf.value},
+        secure=True,
+        headers={"Referer": "https://testserver/connexion/"},
+    )
+    assert response.status_code == 302, response.content[:500]
+    session = response.cookies["__Host-kiosque_session"]
+    for cookie in (session, csrf):
+        assert cookie["secure"] is True and cookie["path"] == "/" and not cookie["domain"]
+        assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert "kiosque_session" not in response.cookies and "csrftoken" not in client.cookies
+    assert client.get(response["Location"], secure=True).status_code == 200
 
 
 @pytest.mark.django_db

@@ -145,8 +145,8 @@ def authenticate(request, identifier: str, password: str, next_url: str = "") ->
     user = find_user(identifier)
     account_key = throttle.account_key(user, identifier)
     ip_key = throttle.ip_key(client_ip(request))
-    refusal = throttle.check(account_key, throttle.account_limits()) or throttle.check(
-        ip_key, throttle.ip_limits()
+    refusal, counted = throttle.check_keys(
+        [(account_key, throttle.account_limits()), (ip_key, throttle.ip_limits())]
     )
     if refusal is not None:
         return _refused(request, user, refusal, identifier)
@@ -170,7 +170,8 @@ def authenticate(request, identifier: str, password: str, next_url: str = "") ->
         _audit_failure(request, user, identifier, "refused_state", AuditOutcome.DENIED)
         return LoginResult(error=message, code="refused")
 
-    throttle.clear(account_key)
+    if account_key in counted:  # no row when it was read: no failure to forget
+        throttle.clear(account_key)
     if password_expired(user) and not user.must_change_password:
         user.must_change_password = True
         user.must_change_reason = PasswordChangeReason.EXPIRED

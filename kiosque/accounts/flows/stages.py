@@ -123,11 +123,16 @@ def redirect_to_open_stage(request):
     return redirect(reverse(STAGE_URL_NAMES[state.stage]))
 
 
-def complete(request, stage: Stage, *, method: str = ""):
-    """`stage` is passed: open the next one, or sign the user in."""
+def complete(request, stage: Stage, *, method: str = "", user=None):
+    """`stage` is passed: open the next one, or sign the user in.
+
+    `user`: the account the caller already loaded for this state (saves reading it again).
+    """
     state = serving(request, stage)
     if state is None:
         raise StageError(f"stage {stage} is not the open stage")
+    if user is not None and user.pk == state.user_id:
+        state._user = user
     state.pending.pop(0)
     if method:
         state.methods.append(method)

@@ -88,10 +88,23 @@ def _delay(failures: int, limits: Limits) -> timedelta:
 
 def check(key: str, limits: Limits, now=None) -> Refusal | None:
     """Whether an attempt under `key` must wait (delay or lock), before checking a password."""
+    return check_keys([(key, limits)], now)[0]
+
+
+def check_keys(checks: list[tuple[str, Limits]], now=None) -> tuple[Refusal | None, set[str]]:
+    """`check` for several keys with one query: the first refusal in the order given, and the
+    keys that have a row (a key without one has nothing to clear)."""
     now = now or timezone.now()
-    row = LoginThrottle.objects.filter(key=key).first()
-    if row is None:
-        return None
+    rows = {row.key: row for row in LoginThrottle.objects.filter(key__in=[k for k, _ in checks])}
+    for key, limits in checks:
+        if key in rows:
+            refusal = _refusal(rows[key], limits, now)
+            if refusal is not None:
+                return refusal, set(rows)
+    return None, set(rows)
+
+
+def _refusal(row: LoginThrottle, limits: Limits, now) -> Refusal | None:
     if row.locked_until and row.locked_until > now:
         return Refusal(math.ceil((row.locked_until - now).total_seconds()), locked=True)
     if row.last_failure_at is None or row.last_failure_at < _memory_start(now):

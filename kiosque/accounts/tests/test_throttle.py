@@ -187,3 +187,21 @@ def _create_pg_database(name):
 
 def _drop_pg_database(name):
     _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_both_keys_are_checked_in_one_query_account_first(db, settings, clock):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kiosque.accounts.flows import throttle
+
+    now = timezone.now()
+    LoginThrottle.objects.create(key="ip:10.0.0.1", failures=0, locked_until=now + timedelta(1))
+    checks = [("user:1", throttle.account_limits()), ("ip:10.0.0.1", throttle.ip_limits())]
+    refusal, counted = throttle.check_keys(checks, now)
+    assert refusal.locked and counted == {"ip:10.0.0.1"}
+    LoginThrottle.objects.create(key="user:1", failures=6, last_failure_at=now)
+    refusal, counted = throttle.check_keys(checks, now)
+    assert not refusal.locked and refusal.retry_after == 4  # the account's delay, asked first
+    assert counted == {"user:1", "ip:10.0.0.1"}

@@ -13,7 +13,7 @@ HISTORY_LIMIT = 50
 
 
 def search_accounts(text: str, limit: int = 50):
-    users = get_user_model()._default_manager.select_related("professional_profile")
+    users = get_user_model()._default_manager.select_related("professional_profile__profession")
     words = (text or "").split()[:6]
     if not words:
         return users.order_by("-date_joined", "-id")[:limit]

@@ -6,8 +6,13 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from kiosque.directory.models import AnnuairePerson
-from kiosque.directory.services.annuaire import PractitionerRecord, lookup_rpps
+from kiosque.directory.models import AnnuairePerson, Civility
+from kiosque.directory.services.annuaire import (
+    RPPS_ID_TYPE,
+    ActivityRecord,
+    PractitionerRecord,
+    lookup_rpps,
+)
 from kiosque.professionals.logins import fold
 
 
@@ -109,13 +114,11 @@ def _site_points(registration, record: PractitionerRecord) -> list[Point]:
     return points
 
 
-def gather(registration) -> Evidence:
-    """Compare the request with the Annuaire Santé entry of its RPPS."""
+def _evidence(registration, record: PractitionerRecord | None, annuaire_imported) -> Evidence:
     if not registration.rpps:
         return Evidence(record=None, note=str(_("Aucun N° RPPS déclaré : pas de comparaison.")))
-    record = lookup_rpps(registration.rpps)
     if record is None:
-        if not AnnuairePerson.objects.exists():
+        if not annuaire_imported():
             return Evidence(
                 record=None,
                 note=str(_("L'Annuaire Santé n'a pas été importé : comparaison impossible.")),
@@ -135,3 +138,80 @@ def gather(registration) -> Evidence:
         *_site_points(registration, record),
     ]
     return Evidence(record=record, points=points)
+
+
+def _annuaire_imported() -> bool:
+    return AnnuairePerson.objects.exists()
+
+
+def gather(registration) -> Evidence:
+    """Compare the request with the Annuaire Santé entry of its RPPS."""
+    record = lookup_rpps(registration.rpps) if registration.rpps else None
+    return _evidence(registration, record, _annuaire_imported)
+
+
+def _normalised_rpps(value) -> str | None:
+    """The RPPS as `lookup_rpps` searches it, or None when it would not search."""
+    rpps = str(value or "").strip()
+    return rpps if len(rpps) == 11 and rpps.isdigit() else None
+
+
+def _records(rpps_numbers: set[str]) -> dict[str, PractitionerRecord]:
+    """`lookup_rpps` for several RPPS numbers at once (three queries)."""
+    if not rpps_numbers:
+        return {}
+    people = list(
+        AnnuairePerson.objects.filter(
+            national_id__in=[RPPS_ID_TYPE + rpps for rpps in rpps_numbers]
+        ).prefetch_related("activities")
+    )
+    civilities = Civility.objects.in_bulk({person.civility_code for person in people})
+    records = {}
+    for person in people:
+        rpps = person.national_id.removeprefix(RPPS_ID_TYPE)
+        civility = civilities.get(person.civility_code)
+        records[rpps] = PractitionerRecord(
+            rpps=rpps,
+            civility=civility.label if civility else person.civility_code,
+            last_name=person.last_name,
+            first_name=person.first_name,
+            profession_code=person.profession_code,
+            profession_label=person.profession_label,
+            specialty_code=person.specialty_code,
+            specialty_label=person.specialty_label,
+            activities=[
+                ActivityRecord(
+                    finess_site=activity.finess_site,
+                    finess_ej=activity.finess_ej,
+                    site_name=activity.site_name,
+                    postal_code=activity.postal_code,
+                    city=activity.city,
+                    mode_code=activity.mode_code,
+                    mode_label=activity.mode_label,
+                )
+                for activity in sorted(person.activities.all(), key=lambda a: a.pk)
+            ],
+        )
+    return records
+
+
+def gather_many(registrations) -> dict[int, Evidence]:
+    """`gather` for each of `registrations` (by primary key) in at most four queries whatever
+    their number (their establishments are expected prefetched)."""
+    registrations = list(registrations)
+    numbers = {_normalised_rpps(r.rpps) for r in registrations if r.rpps} - {None}
+    records = _records(numbers)
+    imported = bool(records) or None
+
+    def annuaire_imported() -> bool:
+        nonlocal imported
+        if imported is None:
+            imported = _annuaire_imported()
+        return imported
+
+    return {
+        r.pk: _evidence(
+            r, records.get(_normalised_rpps(r.rpps)) if r.rpps else None, annuaire_imported
+        )
+        for r in registrations
+    }

@@ -29,13 +29,15 @@ def request_queue(request):
         queue.filter_requests(**form.filters()) if form.is_bound else (queue.filter_requests())
     )
     page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
+    registrations = list(page.object_list)
+    blockers = bulk.ineligibilities(registrations)
     rows = [
         {
             "registration": registration,
             "age_days": (timezone.now() - registration.created_at).days,
-            "bulk_blocker": bulk.ineligibility(registration),
+            "bulk_blocker": blockers[registration.pk],
         }
-        for registration in page.object_list
+        for registration in registrations
     ]
     query = request.GET.copy()
     query.pop("page", None)

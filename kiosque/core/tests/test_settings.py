@@ -103,3 +103,8 @@ def test_environment_parsing_reaches_django_settings(tmp_path):
         "True",
     ]
     assert (tmp_path / "secret_key").exists() and (tmp_path / "field_key").exists()
+
+
+def test_cookie_names_take_the_host_prefix_only_when_secure():
+    assert config.cookie_name("kiosque_session", secure=True) == "__Host-kiosque_session"
+    assert config.cookie_name("csrftoken", secure=False) == "csrftoken"

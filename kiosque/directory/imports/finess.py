@@ -9,6 +9,7 @@ import datetime
 import os
 import time
 from collections import namedtuple
+from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -22,8 +23,9 @@ from kiosque.directory.imports.common import (
     open_source,
     tune_connection_for_bulk_writes,
 )
-from kiosque.directory.models import Departement, Establishment
-from kiosque.directory.services.indexing import bulk_loading, reindex, search_key
+from kiosque.directory.models import Departement, Establishment, EstablishmentToken
+from kiosque.directory.services.indexing import bulk_loading, full_key, reindex, search_key
+from kiosque.directory.text import STOP_WORDS, TOKEN_MAX_LENGTH
 from kiosque.directory.validators import validate_finess
 
 STRUCTURE_FIELDS = [
@@ -222,6 +224,10 @@ def _reason(error: ValidationError) -> str:
 
 
 class FinessImporter:
+    """Reads the lines, rejects the bad ones (with their number); the valid rows go to
+    `add_structure` / `add_geolocation`: batched upserts here (SQLite, the default), staged
+    set-based writes in StagedFinessImporter (PostgreSQL)."""
+
     def __init__(self, report: ImportReport):
         self.report = report
         self.departements = _Departements()
@@ -259,6 +265,9 @@ class FinessImporter:
         except ValidationError as error:
             self.report.reject(number, f"FINESS {clean(fields[1])[:12]!r} : {_reason(error)}")
             return
+        self.add_structure(number, establishment)
+
+    def add_structure(self, number: int, establishment: Site) -> None:
         self.structures[establishment.finess] = establishment
         if len(self.structures) >= BATCH_SIZE:
             self.flush_structures()
@@ -280,9 +289,16 @@ class FinessImporter:
         except ValueError:
             self.report.reject(number, f"coordonnées illisibles pour le FINESS {finess}")
             return
-        self.geolocations.append((x, y, clean(fields[4])[:120], finess))
+        self.add_geolocation(number, (x, y, clean(fields[4])[:120], finess))
+
+    def add_geolocation(self, number: int, row: tuple[float, float, str, str]) -> None:
+        self.geolocations.append(row)
         if len(self.geolocations) >= BATCH_SIZE:
             self.flush_geolocations()
+
+    def finish(self) -> None:
+        self.flush_structures()
+        self.flush_geolocations()
 
     @transaction.atomic
     def flush_structures(self) -> None:
@@ -314,18 +330,155 @@ class FinessImporter:
         self.report.geolocated += _write_geolocations(rows)
 
 
+class StagedFinessImporter(FinessImporter):
+    """PostgreSQL: the valid rows are streamed by COPY into temporary tables (one COPY open
+    at a time: it switches when the kind of line changes, structures then geolocations in
+    the real file), then a few set-based statements apply the whole file in the import's
+    transaction: one upsert of the sites with their coordinates (a row left alone when
+    nothing changed), one UPDATE for the coordinates of sites not in the file, and the
+    search tokens of the new or renamed sites replaced in two statements (computed in SQL
+    from the normalised key, as tokens_for() does)."""
+
+    SITES, GEOLOCATIONS = "finess_stage_site", "finess_stage_geo"
+
+    def __init__(self, report: ImportReport):
+        super().__init__(report)
+        self.cursor = connection.cursor()
+        table = connection.ops.quote_name(Establishment._meta.db_table)
+        for statement in (
+            # ON COMMIT DROP: a second import in the same transaction (tests) finds them.
+            f"DROP TABLE IF EXISTS {self.SITES}, {self.GEOLOCATIONS}, finess_site, finess_geo, "
+            "finess_changed",
+            f"CREATE TEMP TABLE {self.SITES} (LIKE {table} INCLUDING DEFAULTS, "
+            "line integer, full_key text) ON COMMIT DROP",
+            f"CREATE TEMP TABLE {self.GEOLOCATIONS} (line integer, x double precision, "
+            "y double precision, s varchar(120), f varchar(9)) ON COMMIT DROP",
+        ):
+            self.cursor.execute(statement)
+        self.kind: str | None = None
+        self._copy_context = None
+        self.copy = None
+
+    def _switch(self, kind: str) -> None:
+        if kind == self.kind:
+            return
+        self.close_stream()
+        if kind == "site":
+            sql = f"COPY {self.SITES} (line, {_column_list()}, full_key) FROM STDIN"
+        else:
+            sql = f"COPY {self.GEOLOCATIONS} (line, x, y, s, f) FROM STDIN"
+        self._copy_context = self.cursor.cursor.copy(sql)
+        self.copy = self._copy_context.__enter__()
+        self.kind = kind
+
+    def close_stream(self, error: BaseException | None = None) -> None:
+        """End the open COPY: completed, or abandoned when `error` interrupted the import."""
+        if self._copy_context is not None:
+            context, self._copy_context, self.copy, self.kind = self._copy_context, None, None, None
+            if error is None:
+                context.__exit__(None, None, None)
+            else:
+                context.__exit__(type(error), error, error.__traceback__)
+
+    def add_structure(self, number: int, establishment: Site) -> None:
+        self._switch("site")
+        self.copy.write_row((number, *establishment, full_key(establishment)))
+
+    def add_geolocation(self, number: int, row: tuple[float, float, str, str]) -> None:
+        self._switch("geo")
+        self.copy.write_row((number, *row))
+
+    def finish(self) -> None:
+        self.close_stream()
+        table = connection.ops.quote_name(Establishment._meta.db_table)
+        tokens = connection.ops.quote_name(EstablishmentToken._meta.db_table)
+        columns = _column_list()
+        updated = [c for c in COLUMNS if c not in INSERT_ONLY]
+        assignments = ", ".join(f"{c} = excluded.{c}" for c in updated)
+        plain_changed = (
+            f"({', '.join(f'{table}.{c}' for c in updated)}) IS DISTINCT FROM "
+            f"({', '.join(f'excluded.{c}' for c in updated)})"
+        )
+        coords = "(coord_x, coord_y, coord_source)"
+        run = self.cursor.execute
+        run("SET LOCAL work_mem = '64MB'")
+        run(
+            "CREATE TEMP TABLE finess_site ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT DISTINCT ON (finess) * FROM {self.SITES} ORDER BY finess, line DESC"
+        )
+        run(
+            "CREATE TEMP TABLE finess_geo ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT DISTINCT ON (f) f, x, y, s FROM {self.GEOLOCATIONS} ORDER BY f, line DESC"
+        )
+        # Sites new or whose search key changes: their tokens are (re)written below.
+        run(
+            "CREATE TEMP TABLE finess_changed ON COMMIT DROP AS "  # noqa: S608
+            "SELECT s.finess, e.finess IS NULL AS created FROM finess_site s "
+            f"LEFT JOIN {table} e ON e.finess = s.finess "
+            "WHERE e.finess IS NULL OR e.search_key <> s.search_key"
+        )
+        run("SELECT (SELECT count(*) FROM finess_site), count(*) FILTER (WHERE created) "
+            "FROM finess_changed")  # fmt: skip
+        total, created = self.cursor.fetchone()
+        run(
+            f"INSERT INTO {table} ({columns}, coord_x, coord_y) "  # noqa: S608
+            f"SELECT {', '.join(f's.{c}' for c in COLUMNS if c != 'coord_source')}, "
+            "coalesce(g.s, ''), g.x, g.y "
+            "FROM finess_site s LEFT JOIN finess_geo g ON g.f = s.finess "
+            f"ON CONFLICT (finess) DO UPDATE SET {assignments}, "
+            f"coord_x = coalesce(excluded.coord_x, {table}.coord_x), "
+            f"coord_y = coalesce(excluded.coord_y, {table}.coord_y), "
+            f"coord_source = CASE WHEN excluded.coord_x IS NULL THEN {table}.coord_source "
+            "ELSE excluded.coord_source END "
+            f"WHERE {plain_changed} OR (excluded.coord_x IS NOT NULL AND "
+            f"({table}.coord_x, {table}.coord_y, {table}.coord_source) IS DISTINCT FROM "
+            "(excluded.coord_x, excluded.coord_y, excluded.coord_source))"
+        )
+        # Geolocation lines of sites known from an earlier import but absent from this file.
+        run(
+            f"UPDATE {table} SET {coords} = (g.x, g.y, g.s) FROM finess_geo g "  # noqa: S608
+            f"WHERE {table}.finess = g.f "
+            "AND NOT EXISTS (SELECT 1 FROM finess_site s WHERE s.finess = g.f) "
+            f"AND ({table}.coord_x, {table}.coord_y, {table}.coord_source) "
+            "IS DISTINCT FROM (g.x, g.y, g.s)"
+        )
+        run(f"SELECT count(*) FROM finess_geo g JOIN {table} e ON e.finess = g.f")  # noqa: S608
+        self.report.geolocated = self.cursor.fetchone()[0]
+        run(
+            f"DELETE FROM {tokens} WHERE establishment_id IN "  # noqa: S608
+            "(SELECT finess FROM finess_changed WHERE NOT created)"
+        )
+        run(
+            f"INSERT INTO {tokens} (token, establishment_id) "  # noqa: S608
+            "SELECT DISTINCT t.word, s.finess FROM finess_site s "
+            "JOIN finess_changed c ON c.finess = s.finess "
+            "CROSS JOIN LATERAL ("
+            "  SELECT left(w, %s) AS word FROM unnest(string_to_array(s.full_key, ' ')) AS w "
+            "  WHERE left(w, %s) <> ALL(%s) "
+            "  UNION ALL SELECT lower(s.finess)) AS t",
+            [TOKEN_MAX_LENGTH, TOKEN_MAX_LENGTH, sorted(STOP_WORDS)],
+        )
+        self.report.created = created
+        self.report.updated = total - created
+
+
 def import_finess(path: str | os.PathLike, progress: Progress | None = None) -> ImportReport:
     """Import (or re-import) a FINESS extraction file; see the module docstring."""
     started = time.monotonic()
     stream, encoding, size = open_source(path, "latin-1")
     report = ImportReport(encoding=encoding)
     tune_connection_for_bulk_writes()
-    importer = FinessImporter(report)
-    with stream, bulk_loading():
-        for number, text in iter_lines(stream, encoding, size, progress):
-            report.lines = number
-            importer.handle(number, text)
-        importer.flush_structures()
-        importer.flush_geolocations()
+    staged = connection.vendor == "postgresql"
+    with stream, transaction.atomic() if staged else nullcontext(), bulk_loading():
+        importer = StagedFinessImporter(report) if staged else FinessImporter(report)
+        try:
+            for number, text in iter_lines(stream, encoding, size, progress):
+                report.lines = number
+                importer.handle(number, text)
+        except BaseException as error:
+            if staged:
+                importer.close_stream(error)
+            raise
+        importer.finish()
     report.seconds = time.monotonic() - started
     return report

@@ -11,6 +11,8 @@ def staff_requires_totp(user) -> bool:
 
 
 def has_totp(user) -> bool:
+    if "totp_devices" in getattr(user, "_prefetched_objects_cache", {}):
+        return bool(user.totp_devices.all())
     return user.totp_devices.exists()
 
 

@@ -44,7 +44,8 @@ def check(user, code: str, *, for_time: float | None = None) -> tuple[Outcome, i
     )
     if not attempt.allowed:
         return Outcome.TOO_MANY, attempt.retry_after
-    for device in TOTPDevice.objects.filter(user=user):
+    # The devices prefetched by the caller when it did (the claim below is the atomic guard).
+    for device in user.totp_devices.all():
         step = totp.matching_step(crypto.decrypt(device.encrypted_secret), code, for_time=for_time)
         if step is None:
             continue

@@ -188,7 +188,9 @@ def demo_rp(issuer: str, client_id: str, secret: str, port: int, log_path: Path)
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_for_http(f"http://127.0.0.1:{port}/", timeout=90)
+            wait_for_http(
+                f"http://127.0.0.1:{port}/", timeout=90, process=process, log_path=log_path
+            )
             yield f"http://127.0.0.1:{port}"
         finally:
             process.terminate()

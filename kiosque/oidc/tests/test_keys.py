@@ -44,3 +44,30 @@ def test_rotate_command(keys_dir, capsys):
     out = capsys.readouterr().out
     assert "Nouvelle clé RS256" in out and "Nouvelle clé ES256" in out
     assert len(list(keys_dir.glob("*.pem"))) == 2
+
+
+def test_a_key_file_appears_whole_never_half_written(keys_dir, monkeypatch):
+    """Another node lists the directory at any moment: while a key is being written, no
+    `.pem` file may exist yet for it (else that node reads a truncated key and fails)."""
+    keys_dir.mkdir(parents=True)
+    real_generate = keys._generate
+    seen_while_writing = []
+
+    class WatchedKey:
+        def __init__(self, key):
+            self.key = key
+
+        def export_to_pem(self, **kwargs):
+            seen_while_writing.append(sorted(p.name for p in keys_dir.glob("*.pem")))
+            return self.key.export_to_pem(**kwargs)
+
+        def __getattr__(self, name):
+            return getattr(self.key, name)
+
+    monkeypatch.setattr(keys, "_generate", lambda alg: WatchedKey(real_generate(alg)))
+    first = keys.write_new_key("RS256", keys_dir, now=1000)
+    second = keys.write_new_key("RS256", keys_dir, now=1000)  # same second: next free name
+    assert seen_while_writing == [[], ["1000-RS256.pem"]]
+    assert (first.path.name, second.path.name) == ("1000-RS256.pem", "1001-RS256.pem")
+    assert sorted(p.name for p in keys_dir.iterdir()) == ["1000-RS256.pem", "1001-RS256.pem"]
+    assert all(p.stat().st_mode & 0o077 == 0 for p in keys_dir.iterdir())

@@ -181,3 +181,18 @@ def test_answers_are_escaped_for_the_referent(client, dcc, dcc_referent, make_us
     html = client.get(f"/applications/referent/demandes/{access_request.pk}/").content.decode()
     assert "<script>x()</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("value", ["9223372036854775999", "-1", "1e3", "１x"])
+def test_out_of_range_role_ids_get_a_french_message_not_a_server_error(
+    client, dcc, dcc_referent, oncocentre_member, submit_dcc, value
+):
+    access_request = submit_dcc(oncocentre_member())
+    client.force_login(dcc_referent)
+    response = client.post(
+        f"/applications/referent/demandes/{access_request.pk}/accorder/", {"roles": [value]}
+    )
+    assert response.status_code == 400  # the page again, the error next to the field
+    assert "Ce rôle n&#x27;existe pas." in response.content.decode()
+    access_request.refresh_from_db()
+    assert access_request.status == AccessRequest.Status.PENDING

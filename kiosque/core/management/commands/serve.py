@@ -3,6 +3,9 @@
 from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
 
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
+
 
 class KiosqueApplication(BaseApplication):
     def __init__(self, options: dict):
@@ -26,11 +29,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT (repeatable)")
-        parser.add_argument("--workers", type=int, default=2)
-        parser.add_argument("--threads", type=int, default=1)
+        parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+        parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
         parser.add_argument("--timeout", type=int, default=30)
         parser.add_argument("--access-log", default="-", help="file, or - for stdout")
         parser.add_argument("--max-requests", type=int, default=5000)
+        # 0: close the connection after each response, as the sync worker always does. With
+        # threads (gthread) a kept-alive connection closed by the server's keep-alive timer
+        # while a client was already sending on it ends in a reset; the proxy in front keeps
+        # the browsers' connections alive anyway.
+        parser.add_argument("--keepalive", type=int, default=0, help="seconds (gthread only)")
 
     def handle(self, *args, **options):
         KiosqueApplication(
@@ -39,6 +47,7 @@ class Command(BaseCommand):
                 "workers": options["workers"],
                 "threads": options["threads"],
                 "timeout": options["timeout"],
+                "keepalive": options["keepalive"],
                 "graceful_timeout": 20,
                 "accesslog": options["access_log"] or None,
                 "max_requests": options["max_requests"],
