@@ -1,4 +1,4 @@
-from django.contrib.auth.hashers import identify_hasher
+from django.contrib.auth.hashers import check_password, identify_hasher, make_password
 
 from kiosque.accounts.tests.conftest import PASSWORD, login
 
@@ -37,3 +37,43 @@ def test_wrong_password_does_not_rehash(client, user, settings):
     login(client, "ndupont", "Mauvais-Secret-1")
     user.refresh_from_db()
     assert user.password == stored
+
+
+def test_one_password_hash_at_a_time_per_process(settings, monkeypatch):
+    """Threads of one worker queue for the hashing slot (KIOSQUE_ARGON2_CONCURRENCY)."""
+    import threading
+    import time
+
+    import argon2
+
+    from kiosque.accounts import hashers
+
+    settings.KIOSQUE_ARGON2_CONCURRENCY = 1
+    monkeypatch.setattr(hashers, "_slots", None)
+    digest = make_password("Correct-Horse-42!")
+    active, peak, lock = [0], [0], threading.Lock()
+    real_verify = argon2.PasswordHasher.verify
+
+    def watched_verify(self, hash, password):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.02)  # long enough for the other threads to pile up if they could
+        try:
+            return real_verify(self, hash, password)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    monkeypatch.setattr(argon2.PasswordHasher, "verify", watched_verify)
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(check_password("Correct-Horse-42!", digest)))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [True] * 4
+    assert peak[0] == 1

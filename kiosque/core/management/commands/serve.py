@@ -3,6 +3,8 @@
 from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
 
+from kiosque.core.memory import limit_malloc_arenas
+
 DEFAULT_WORKERS = 2
 DEFAULT_THREADS = 4
 
@@ -41,6 +43,7 @@ class Command(BaseCommand):
         parser.add_argument("--keepalive", type=int, default=0, help="seconds (gthread only)")
 
     def handle(self, *args, **options):
+        limit_malloc_arenas()  # before gunicorn forks: the workers inherit it
         KiosqueApplication(
             {
                 "bind": options["bind"],
