@@ -354,6 +354,13 @@ def main():
         default=None,
         help="arrivals spread over s (default 60, <= 1/4 run)",
     )
+    parser.add_argument(
+        "--node-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra setting for the nodes and the worker (repeatable), for A/B runs",
+    )
     parser.add_argument("--prefix", default="charge")
     parser.add_argument("--out", default=None, help="JSON results (default var/bench/results/)")
     args = parser.parse_args()
@@ -375,6 +382,7 @@ def main():
             work, database_url=pg.createdb("kiosque"), redis_url=redis.url(), smtp_port=smtp.port
         )
         env.update(extra)
+        env.update(dict(item.split("=", 1) for item in args.node_env))
         cluster = LoadCluster(
             env, work, workers_per_node=args.workers_per_node, threads=args.threads
         )

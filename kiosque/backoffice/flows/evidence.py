@@ -6,12 +6,11 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from kiosque.directory.models import AnnuairePerson, Civility
+from kiosque.directory.models import AnnuairePerson
 from kiosque.directory.services.annuaire import (
-    RPPS_ID_TYPE,
-    ActivityRecord,
     PractitionerRecord,
     lookup_rpps,
+    lookup_rpps_many,
 )
 from kiosque.professionals.logins import fold
 
@@ -156,51 +155,12 @@ def _normalised_rpps(value) -> str | None:
     return rpps if len(rpps) == 11 and rpps.isdigit() else None
 
 
-def _records(rpps_numbers: set[str]) -> dict[str, PractitionerRecord]:
-    """`lookup_rpps` for several RPPS numbers at once (three queries)."""
-    if not rpps_numbers:
-        return {}
-    people = list(
-        AnnuairePerson.objects.filter(
-            national_id__in=[RPPS_ID_TYPE + rpps for rpps in rpps_numbers]
-        ).prefetch_related("activities")
-    )
-    civilities = Civility.objects.in_bulk({person.civility_code for person in people})
-    records = {}
-    for person in people:
-        rpps = person.national_id.removeprefix(RPPS_ID_TYPE)
-        civility = civilities.get(person.civility_code)
-        records[rpps] = PractitionerRecord(
-            rpps=rpps,
-            civility=civility.label if civility else person.civility_code,
-            last_name=person.last_name,
-            first_name=person.first_name,
-            profession_code=person.profession_code,
-            profession_label=person.profession_label,
-            specialty_code=person.specialty_code,
-            specialty_label=person.specialty_label,
-            activities=[
-                ActivityRecord(
-                    finess_site=activity.finess_site,
-                    finess_ej=activity.finess_ej,
-                    site_name=activity.site_name,
-                    postal_code=activity.postal_code,
-                    city=activity.city,
-                    mode_code=activity.mode_code,
-                    mode_label=activity.mode_label,
-                )
-                for activity in sorted(person.activities.all(), key=lambda a: a.pk)
-            ],
-        )
-    return records
-
-
 def gather_many(registrations) -> dict[int, Evidence]:
     """`gather` for each of `registrations` (by primary key) in at most four queries whatever
     their number (their establishments are expected prefetched)."""
     registrations = list(registrations)
     numbers = {_normalised_rpps(r.rpps) for r in registrations if r.rpps} - {None}
-    records = _records(numbers)
+    records = lookup_rpps_many(numbers)
     imported = bool(records) or None
 
     def annuaire_imported() -> bool:

@@ -1,0 +1,56 @@
+"""The Python-rendered <select> is Django's markup, byte for byte (core/form_rendering.py)."""
+
+import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
+
+from kiosque.core.form_rendering import FormRenderer
+
+CHOICES = [
+    ("", "—"),
+    ("a", 'Médecin <généraliste> & "co"'),
+    ("Groupe ' 1", [("1", "Un"), ("2", mark_safe("<b>Deux</b>"))]),
+    ("Autres", [(3, "Trois")]),
+]
+
+
+class DataSelect(forms.Select):
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["data-x"] = 'v"<1>'
+        option["attrs"]["data-off"] = False
+        option["attrs"]["data-on"] = True
+        return option
+
+
+WIDGETS = [
+    (forms.Select(choices=CHOICES), "a"),
+    (forms.Select(choices=CHOICES, attrs={"required": True, "aria-invalid": "true"}), "2"),
+    (forms.Select(choices=CHOICES, attrs={"disabled": False, "data-a": "x&y"}), None),
+    (forms.SelectMultiple(choices=CHOICES), ["a", "3"]),
+    (DataSelect(choices=CHOICES), 3),
+    (forms.Select(choices=[]), None),
+    (forms.NullBooleanSelect(), True),
+]
+
+
+@pytest.mark.parametrize(("widget", "value"), WIDGETS)
+def test_select_markup_is_djangos(widget, value):
+    django_html = widget.render("champ <x>", value, {"id": "id_champ"}, DjangoTemplates())
+    ours = widget.render("champ <x>", value, {"id": "id_champ"}, FormRenderer())
+    assert ours == django_html
+
+
+def test_a_widget_with_its_own_option_template_goes_through_the_templates():
+    class RadioLike(forms.Select):
+        option_template_name = "django/forms/widgets/radio_option.html"
+
+    widget = RadioLike(choices=CHOICES)
+    assert widget.render("x", "a", {}, FormRenderer()) == widget.render(
+        "x", "a", {}, DjangoTemplates()
+    )
+
+
+def test_the_project_uses_it(settings, client):
+    assert settings.FORM_RENDERER == "kiosque.core.form_rendering.FormRenderer"
