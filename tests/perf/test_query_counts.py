@@ -36,10 +36,10 @@ _numbers = itertools.count(1)
 # Queries per request. Sign-in: each step of the full sign-in, as a browser makes it.
 EXPECTED = {
     "login_page": 0,
-    "login_password": 5,
+    "login_password": 8,
     "second_factor_page": 3,
     "second_factor_choose": 6,
-    "second_factor_verify": 14,
+    "second_factor_verify": 17,
     "portal_after_sign_in": 7,
     "portal": 10,
     "history": 5,
