@@ -179,10 +179,10 @@ def demo_rp(issuer: str, client_id: str, secret: str, port: int, log_path: Path)
                 f"127.0.0.1:{port}",
                 "--issuer",
                 issuer,
-                "--client-id",
-                client_id,
-                "--client-secret",
-                secret,
+                # "=" form: a random secret may begin with "-", which argparse would take
+                # for an option (seen: "--client-secret: expected one argument").
+                f"--client-id={client_id}",
+                f"--client-secret={secret}",
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
