@@ -34,6 +34,7 @@ import collections
 import hashlib
 import itertools
 import json
+import os
 import random
 import secrets
 import sys
@@ -150,6 +151,77 @@ class LoadCluster(Cluster):
             self.processes.append(process)
         self.start_worker()
         return self
+
+
+class CpuMeter:
+    """Where the machine's CPU went during the run: the load generator (this process, with its
+    SMTP server thread), the two nodes, the mail worker, PostgreSQL and Redis.
+
+    Each group's CPU is read from its processes alive at the end minus at the start (a process
+    that exited meanwhile is missed, counted in "other"); the machine's busy time is the
+    reference. Utilisation near the core count means requests queue for a core.
+    """
+
+    def __init__(self, cluster):
+        import psutil
+
+        self.psutil = psutil
+        self.cluster = cluster
+        self.start = self.snapshot()
+
+    def groups(self):
+        psutil = self.psutil
+        me = psutil.Process()
+        nodes = [psutil.Process(p.pid) for p in self.cluster.processes]
+        worker = [psutil.Process(self.cluster.worker.pid)]
+        groups = {"load generator": [me]}
+        for name, roots in (("nodes", nodes), ("mail worker", worker)):
+            members = list(roots)
+            for root in roots:
+                members.extend(root.children(recursive=True))
+            groups[name] = members
+        for name, binary in (("postgresql", "postgres"), ("redis", "redis-server")):
+            groups[name] = [p for p in psutil.process_iter(["name"]) if p.info["name"] == binary]
+        return groups
+
+    def snapshot(self):
+        totals = {}
+        for name, members in self.groups().items():
+            seconds = 0.0
+            for process in members:
+                try:
+                    times = process.cpu_times()
+                except self.psutil.Error:
+                    continue
+                seconds += times.user + times.system
+            totals[name] = seconds
+        machine = self.psutil.cpu_times()
+        totals["machine busy"] = (
+            machine.user
+            + machine.system
+            + machine.nice
+            + getattr(machine, "softirq", 0)
+            + getattr(machine, "irq", 0)
+        )
+        return totals
+
+    def report(self, elapsed):
+        end = self.snapshot()
+        used = {name: end[name] - self.start.get(name, 0.0) for name in end}
+        accounted = sum(v for k, v in used.items() if k != "machine busy")
+        used["other"] = max(0.0, used["machine busy"] - accounted)
+        return {name: round(seconds / elapsed, 3) for name, seconds in used.items()}
+
+
+def machine_speed_probe() -> float:
+    """CPU ms of a fixed pure-Python loop: the host's speed at that moment. On a shared virtual
+    machine it drifts (seen: 1.6x slower for ten minutes); a run is compared with another only
+    at a similar probe."""
+    started = time.process_time()
+    total = 0
+    for number in range(3_000_000):
+        total += number * number
+    return round((time.process_time() - started) * 1000, 1)
 
 
 def wait_code(smtp, address, seen, timeout=60):
@@ -395,6 +467,9 @@ def main():
         )
 
         recorder = Recorder()
+        probe_before = machine_speed_probe()
+        meter = CpuMeter(cluster)
+        load_before = os.getloadavg()
         started = time.monotonic()
         stop_at = started + args.duration
         threads = [
@@ -410,10 +485,15 @@ def main():
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
+        cores = meter.report(elapsed)
+        cores["load average (1 min) at the end"] = os.getloadavg()[0]
+        cores["load average (1 min) at the start"] = load_before[0]
+        cores["speed probe ms before"] = probe_before
+        cores["speed probe ms after"] = machine_speed_probe()
 
         time.sleep(5)  # let the worker deliver the last e-mails
         counts = cluster.seed("counts", prefix=args.prefix)
-        ok = report(args, recorder, counts, smtp, elapsed, work)
+        ok = report(args, recorder, counts, smtp, elapsed, work, cores)
     finally:
         if cluster is not None:
             cluster.stop()
@@ -423,7 +503,7 @@ def main():
     sys.exit(0 if ok else 1)
 
 
-def report(args, recorder, counts, smtp, elapsed, work):
+def report(args, recorder, counts, smtp, elapsed, work, cores):
     total = sum(len(v) for v in recorder.samples.values())
     five_xx = recorder.statuses.get(500, 0)
     print(
@@ -443,6 +523,12 @@ def report(args, recorder, counts, smtp, elapsed, work):
     )
     for line in recorder.errors[:10]:
         print("  ", line)
+    print(
+        f"CPU in cores (of {os.cpu_count()}), mean over the run: "
+        + ", ".join(f"{name} {value:g}" for name, value in cores.items())
+    )
+    # the same journeys cost the same CPU: a higher figure means a slower machine that run
+    print(f"nodes' CPU per request: {cores['nodes'] * elapsed / total * 1000:.1f} ms")
     pages = {}
     print(f"{'page':34} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for label, values in sorted(recorder.samples.items(), key=lambda kv: (kv[0] in HASHING, kv[0])):
@@ -537,6 +623,7 @@ def report(args, recorder, counts, smtp, elapsed, work):
                 "counts": counts,
                 "smtp_received": smtp.received_count,
                 "counters": dict(recorder.counters),
+                "cpu_cores": cores,
                 "errors": recorder.errors[:100],
                 "verdicts": [{"target": n, "pass": p, "figure": f} for n, p, f in verdicts],
                 "logs": str(work),

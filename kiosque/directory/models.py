@@ -95,7 +95,11 @@ class Departement(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.code} - {self.name}"
+        return self.display(self.code, self.name)
+
+    @staticmethod
+    def display(code: str, name: str) -> str:
+        return f"{code} - {name}"
 
 
 class MssanteDomain(models.Model):

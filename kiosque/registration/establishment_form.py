@@ -38,6 +38,20 @@ ADDRESS_REQUIRED = {
 }
 
 
+class DepartementChoices(forms.models.ModelChoiceIterator):
+    """The ~100 départements as rows, not models: each establishment block lists them."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for code, name in self.queryset.values_list("code", "name"):
+            yield (code, Departement.display(code, name))
+
+
+class DepartementField(forms.ModelChoiceField):
+    iterator = DepartementChoices
+
+
 def block_fields(number: int) -> dict[str, forms.Field]:
     fields = _block_fields(number)
     if number > 1:
@@ -122,7 +136,7 @@ def _block_fields(number: int) -> dict[str, forms.Field]:
         ),
         "cedex": CleanTextField(label=_("Cedex"), required=False, max_length=20),
         "departement": conditionally_required(
-            forms.ModelChoiceField(
+            DepartementField(
                 label=_("Département"),
                 queryset=Departement.objects.order_by("code"),
                 required=False,

@@ -85,9 +85,10 @@ class IdentifierField(CleanTextField):
 def specialty_choices():
     """Specialties grouped by profession (the script shows only the chosen profession's)."""
     groups: dict[str, list] = {}
-    for specialty in Specialty.objects.select_related("profession").order_by("label"):
-        group = specialty.profession.label if specialty.profession else _("Autres spécialités")
-        groups.setdefault(str(group), []).append((specialty.code, specialty.label))
+    rows = Specialty.objects.order_by("label").values_list("code", "label", "profession__label")
+    for code, label, profession in rows:  # rows, not models: read on every identity request
+        group = profession if profession is not None else _("Autres spécialités")
+        groups.setdefault(str(group), []).append((code, label))
     return [("", EMPTY_LABEL), *groups.items()]
 
 

@@ -54,3 +54,52 @@ def test_a_widget_with_its_own_option_template_goes_through_the_templates():
 
 def test_the_project_uses_it(settings, client):
     assert settings.FORM_RENDERER == "kiosque.core.form_rendering.FormRenderer"
+
+
+INPUTS = [
+    (forms.TextInput(), 'Dupont <"Martin"> & fils'),
+    (forms.TextInput(attrs={"required": True, "maxlength": 30, "data-off": False}), ""),
+    (forms.TextInput(), None),
+    (forms.TextInput(), mark_safe("<b>déjà sûr</b>")),
+    (forms.NumberInput(attrs={"min": 0}), 12),
+    (forms.EmailInput(attrs={"autocomplete": "email"}), "a@exemple.fr"),
+    (forms.PasswordInput(), "secret"),
+    (forms.PasswordInput(render_value=True), "secret"),
+    (forms.HiddenInput(), "280503848"),
+    (forms.DateInput(), __import__("datetime").date(1994, 6, 7)),
+    (forms.URLInput(), "https://exemple.fr/?a=1&b=2"),
+    (forms.CheckboxInput(), True),
+    (forms.CheckboxInput(), False),
+    (forms.CheckboxInput(), "on"),
+    (forms.SearchInput(), "AIRBP"),
+    (forms.TelInput(), "02 47 00 00 00"),
+    (forms.ColorInput(), "#ffffff"),
+    (forms.TimeInput(), "12:30"),
+    (forms.DateTimeInput(), "2026-11-22 12:30"),
+]
+
+
+@pytest.mark.parametrize(("widget", "value"), INPUTS)
+def test_input_markup_is_djangos(widget, value):
+    django_html = widget.render("champ <x>", value, {"id": "id_champ"}, DjangoTemplates())
+    ours = widget.render("champ <x>", value, {"id": "id_champ"}, FormRenderer())
+    assert ours == django_html
+
+
+@pytest.mark.parametrize(("widget", "value"), INPUTS)
+def test_inputs_skip_the_template_engine(widget, value):
+    class NoTemplates(FormRenderer):
+        def get_template(self, template_name):
+            raise AssertionError(f"{template_name} went through the template engine")
+
+    assert widget.render("x", value, {}, NoTemplates()).startswith("<input ")
+
+
+def test_a_widget_with_its_own_template_goes_through_the_templates():
+    class Custom(forms.TextInput):
+        template_name = "django/forms/widgets/textarea.html"
+
+    widget = Custom()
+    assert widget.render("x", "a<b", {}, FormRenderer()) == widget.render(
+        "x", "a<b", {}, DjangoTemplates()
+    )
