@@ -1,4 +1,7 @@
-"""The Python-rendered <select> is Django's markup, byte for byte (core/form_rendering.py)."""
+"""The Python-rendered <select> and <input> are Django's markup, byte for byte
+(core/form_rendering.py)."""
+
+import datetime
 
 import pytest
 from django import forms
@@ -66,7 +69,7 @@ INPUTS = [
     (forms.PasswordInput(), "secret"),
     (forms.PasswordInput(render_value=True), "secret"),
     (forms.HiddenInput(), "280503848"),
-    (forms.DateInput(), __import__("datetime").date(1994, 6, 7)),
+    (forms.DateInput(), datetime.date(1994, 6, 7)),
     (forms.URLInput(), "https://exemple.fr/?a=1&b=2"),
     (forms.CheckboxInput(), True),
     (forms.CheckboxInput(), False),
