@@ -20,11 +20,8 @@ import argparse
 import base64
 import collections
 import cProfile
-import hashlib
 import os
 import pstats
-import re
-import secrets
 import statistics
 import sys
 import time
@@ -35,13 +32,13 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "bench"))
 
+from load_run import DCC_ANSWERS, PASSWORD, REDIRECT_URI, pkce_pair  # noqa: E402
 from make_data import ADMIN_URL  # noqa: E402
 
+from tests.resilience.mailbox import CODE_IN_MAIL, body  # noqa: E402
+
 DATABASE = "kiosque_bench_journey"
-PASSWORD = "Correct-Horse-42!"
 PREFIX = "parcours"
-REDIRECT_URI = "http://127.0.0.1:8765/callback"
-CODE_IN_MAIL = re.compile(r"Votre code d'authentification unique est : (\d{6})\.")
 HASHING = {"login"}
 
 
@@ -141,8 +138,7 @@ def mail_code(smtp, deliver, address: str) -> str:
     deliver()
     for message in reversed(smtp.messages):
         if address in message.envelope_to:
-            text = message.get_body(preferencelist=("plain",)).get_content()
-            match = CODE_IN_MAIL.search(text)
+            match = CODE_IN_MAIL.search(body(message))
             if match:
                 return match.group(1)
     raise AssertionError(f"no code for {address}")
@@ -187,19 +183,12 @@ def journey(number, pages, smtp, deliver, sso):
         "access request",
         lambda: visitor.post(
             "/applications/dcc/demande/",
-            {
-                "telephone-professionnel": "02 47 00 00 00",
-                "statut": "Salarié",
-                "confirmation": "oui",
-            },
+            DCC_ANSWERS,
         ),
         expect=(302,),
     )
 
-    verifier = secrets.token_urlsafe(48)
-    challenge = (
-        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    )
+    verifier, challenge = pkce_pair()
     query = urlencode(
         {
             "response_type": "code", "client_id": sso["client_id"], "redirect_uri": REDIRECT_URI,

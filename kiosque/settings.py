@@ -79,7 +79,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kiosque.urls"
-# Django's renderer, with <select> written in Python (same markup): kiosque/core/form_rendering.py
+# Django's renderer, <select> and <input> written in Python (same markup): core/form_rendering.py
 FORM_RENDERER = "kiosque.core.form_rendering.FormRenderer"
 WSGI_APPLICATION = "kiosque.wsgi.application"
 
