@@ -162,11 +162,12 @@ class CpuMeter:
     reference. Utilisation near the core count means requests queue for a core.
     """
 
-    def __init__(self, cluster):
+    def __init__(self, cluster, hog=None):
         import psutil
 
         self.psutil = psutil
         self.cluster = cluster
+        self.hog = hog
         self.start = self.snapshot()
 
     def groups(self):
@@ -175,6 +176,8 @@ class CpuMeter:
         nodes = [psutil.Process(p.pid) for p in self.cluster.processes]
         worker = [psutil.Process(self.cluster.worker.pid)]
         groups = {"load generator": [me]}
+        if self.hog is not None:
+            groups["CPU hog"] = [psutil.Process(self.hog.pid)]
         for name, roots in (("nodes", nodes), ("mail worker", worker)):
             members = list(roots)
             for root in roots:
@@ -222,6 +225,26 @@ def machine_speed_probe() -> float:
     for number in range(3_000_000):
         total += number * number
     return round((time.process_time() - started) * 1000, 1)
+
+
+def burn_cpu(cores: float, period: float = 0.010) -> None:
+    """Use `cores` of one core (0-1) until killed: in each period, compute until this process's
+    CPU time has advanced by its share, then sleep out the rest. Another tenant of the host,
+    reproducibly: the A/B runs of a change compare at the same squeeze (--cpu-hog)."""
+    while True:
+        period_start = time.monotonic()
+        cpu_start = time.process_time()
+        while time.process_time() - cpu_start < cores * period:
+            pass
+        time.sleep(max(0.0, period - (time.monotonic() - period_start)))
+
+
+def start_cpu_hog(cores: float):
+    import multiprocessing
+
+    hog = multiprocessing.get_context("fork").Process(target=burn_cpu, args=(cores,), daemon=True)
+    hog.start()
+    return hog
 
 
 def wait_code(smtp, address, seen, timeout=60):
@@ -433,6 +456,13 @@ def main():
         metavar="KEY=VALUE",
         help="extra setting for the nodes and the worker (repeatable), for A/B runs",
     )
+    parser.add_argument(
+        "--cpu-hog",
+        type=float,
+        default=0.0,
+        metavar="CORES",
+        help="a process burning this share of a core during the load (0-1): a slower host",
+    )
     parser.add_argument("--prefix", default="charge")
     parser.add_argument("--out", default=None, help="JSON results (default var/bench/results/)")
     args = parser.parse_args()
@@ -468,7 +498,8 @@ def main():
 
         recorder = Recorder()
         probe_before = machine_speed_probe()
-        meter = CpuMeter(cluster)
+        hog = start_cpu_hog(args.cpu_hog) if args.cpu_hog else None
+        meter = CpuMeter(cluster, hog)
         load_before = os.getloadavg()
         started = time.monotonic()
         stop_at = started + args.duration
@@ -486,6 +517,8 @@ def main():
             thread.join()
         elapsed = time.monotonic() - started
         cores = meter.report(elapsed)
+        if hog is not None:
+            hog.kill()
         cores["load average (1 min) at the end"] = os.getloadavg()[0]
         cores["load average (1 min) at the start"] = load_before[0]
         cores["speed probe ms before"] = probe_before
@@ -512,6 +545,7 @@ def report(args, recorder, counts, smtp, elapsed, work, cores):
         f"{args.ramp_up:g} s; two nodes x "
         f"{args.workers_per_node} gunicorn workers x {args.threads} threads, one mail worker; "
         f"argon2 {'test (4 MiB, t=1)' if args.test_argon2 else 'production (19 MiB, t=2)'}"
+        + (f"; CPU hog {args.cpu_hog:g} core" if args.cpu_hog else "")
     )
     print(
         f"requests: {total} in {elapsed:.0f} s ({total / elapsed:.1f}/s); statuses: "

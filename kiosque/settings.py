@@ -142,6 +142,8 @@ PASSWORD_HASHERS = [
 KIOSQUE_ARGON2_MEMORY_KIB = env.int("KIOSQUE_ARGON2_MEMORY_KIB", 19 * 1024)
 # Password hashes computed at once per worker process (kiosque/accounts/hashers.py).
 KIOSQUE_ARGON2_CONCURRENCY = env.int("KIOSQUE_ARGON2_CONCURRENCY", 1)
+# The hashing threads' nice value above the process's (accounts/hashers.py); 0: same priority.
+KIOSQUE_ARGON2_NICE = env.int("KIOSQUE_ARGON2_NICE", 10)
 KIOSQUE_ARGON2_TIME_COST = env.int("KIOSQUE_ARGON2_TIME_COST", 2)
 KIOSQUE_ARGON2_PARALLELISM = env.int("KIOSQUE_ARGON2_PARALLELISM", 1)
 AUTH_PASSWORD_VALIDATORS = [

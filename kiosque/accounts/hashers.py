@@ -4,40 +4,61 @@ Django re-hashes a password at the next successful login whenever these paramete
 change (`must_update`), so raising them upgrades stored hashes as users sign in.
 """
 
+import os
+import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
-_slots: threading.BoundedSemaphore | None = None
-_slots_lock = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+_pool_pid: int | None = None
+_pool_lock = threading.Lock()
 
 
-def hashing_slot() -> threading.BoundedSemaphore:
-    """At most KIOSQUE_ARGON2_CONCURRENCY hashes at a time in this process.
+def _lower_own_priority() -> None:
+    """Run this thread KIOSQUE_ARGON2_NICE steps nicer than the process (Linux only, where
+    the nice value is per thread; elsewhere it is per process and stays as it is)."""
+    steps = settings.KIOSQUE_ARGON2_NICE
+    if steps <= 0 or not sys.platform.startswith("linux"):
+        return
+    thread = threading.get_native_id()
+    lower = min(19, os.getpriority(os.PRIO_PROCESS, thread) + steps)
+    os.setpriority(os.PRIO_PROCESS, thread, lower)
 
-    Each hash holds a KIOSQUE_ARGON2_MEMORY_KIB buffer and a core: with threaded workers,
-    more than one hash per process buys no throughput (a worker per core already fills the
-    cores) but multiplies the memory held, so other threads serve pages meanwhile and the
-    sign-ins wait for the slot."""
-    global _slots
-    if _slots is None:
-        with _slots_lock:
-            if _slots is None:
-                _slots = threading.BoundedSemaphore(settings.KIOSQUE_ARGON2_CONCURRENCY)
-    return _slots
+
+def hashing_pool() -> ThreadPoolExecutor:
+    """The threads that compute this process's password hashes, KIOSQUE_ARGON2_CONCURRENCY
+    of them; the request threads wait for their result.
+
+    Each hash holds a KIOSQUE_ARGON2_MEMORY_KIB buffer and a core for tens of milliseconds:
+    with threaded workers, more than one hash per process buys no throughput (a worker per
+    core already fills the cores) but multiplies the memory held. The hashing threads run at
+    a lower priority (KIOSQUE_ARGON2_NICE), so when the cores are busy the pages go first and
+    the sign-ins wait: a hash no longer holds up the pages around it. argon2 releases the
+    GIL, so the other threads of the process serve pages meanwhile."""
+    global _pool, _pool_pid
+    if _pool is None or _pool_pid != os.getpid():  # a forked child gets threads of its own
+        with _pool_lock:
+            if _pool is None or _pool_pid != os.getpid():
+                _pool = ThreadPoolExecutor(
+                    max_workers=settings.KIOSQUE_ARGON2_CONCURRENCY,
+                    thread_name_prefix="argon2",
+                    initializer=_lower_own_priority,
+                )
+                _pool_pid = os.getpid()
+    return _pool
 
 
 class KiosqueArgon2PasswordHasher(Argon2PasswordHasher):
     algorithm = "argon2"
 
     def encode(self, password, salt):
-        with hashing_slot():
-            return super().encode(password, salt)
+        return hashing_pool().submit(super().encode, password, salt).result()
 
     def verify(self, password, encoded):
-        with hashing_slot():
-            return super().verify(password, encoded)
+        return hashing_pool().submit(super().verify, password, encoded).result()
 
     @property
     def memory_cost(self):

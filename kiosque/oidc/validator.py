@@ -7,6 +7,8 @@ once (a replay revokes what the first redemption gave), sign-in context (acr, am
 auth_time, sid) in ID tokens, Kiosque's claims, and ID tokens signed with the key store.
 """
 
+import contextlib
+import contextvars
 import hashlib
 import json
 import logging
@@ -49,6 +51,37 @@ CLIENT_RELATED = ("kiosque_client__application",)
 USER_RELATED = ("oidc_subject", "professional_profile")
 
 
+# The clients loaded during the current request, by client_id: the authorization endpoint
+# reads its client up to five times (each oauthlib request starts with none). Only within one
+# request (`clients_cached_for_this_request`), so a changed client is seen by the next one.
+_request_clients: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "kiosque_oidc_request_clients", default=None
+)
+
+
+@contextlib.contextmanager
+def clients_cached_for_this_request():
+    token = _request_clients.set({})
+    try:
+        yield
+    finally:
+        _request_clients.reset(token)
+
+
+def load_client(client_id: str) -> Application | None:
+    """The client with its Kiosque client and catalogue application, read once per request
+    inside `clients_cached_for_this_request`."""
+    cache = _request_clients.get()
+    if cache is not None and client_id in cache:
+        return cache[client_id]
+    application = (
+        Application.objects.select_related(*CLIENT_RELATED).filter(client_id=client_id).first()
+    )
+    if cache is not None:
+        cache[client_id] = application
+    return application
+
+
 def code_hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
@@ -85,11 +118,7 @@ class KiosqueValidator(OAuth2Validator):
         # (read by every token request: authentication method, access gate). The toolkit
         # still decides whether the application is usable.
         if not request.client and client_id:
-            request.client = (
-                Application.objects.select_related(*CLIENT_RELATED)
-                .filter(client_id=client_id)
-                .first()
-            )
+            request.client = load_client(client_id)
         return super()._load_application(client_id, request)
 
     def _auth_method(self, request) -> str:

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import OAuthToolkitError
-from oauth2_provider.models import AccessToken, RefreshToken, get_application_model
+from oauth2_provider.models import AccessToken, RefreshToken
 from oauth2_provider.signals import app_authorized
 from oauth2_provider.views.mixins import OAuthLibMixin
 from oauthlib.common import Request as OauthlibRequest
@@ -25,7 +25,13 @@ from oauthlib.common import Request as OauthlibRequest
 from kiosque.audit.services import AuditAction, AuditOutcome, record
 from kiosque.oidc import claims, keys, signins
 from kiosque.oidc.conf import SCOPES
-from kiosque.oidc.validator import CLIENT_RELATED, kiosque_client, may_use
+from kiosque.oidc.validator import (
+    CLIENT_RELATED,
+    clients_cached_for_this_request,
+    kiosque_client,
+    load_client,
+    may_use,
+)
 
 
 def _url(name: str) -> str:
@@ -118,12 +124,22 @@ def _access_request_url(application) -> str:
 class AuthorizeView(dot_views.AuthorizationView):
     """The authorization endpoint: sign-in freshness, then the access gate, then DOT."""
 
+    def dispatch(self, request, *args, **kwargs):
+        with clients_cached_for_this_request():
+            return super().dispatch(request, *args, **kwargs)
+
+    def validate_authorization_request(self, request):
+        # Called by get() below and again by DOT's get(): one validation per request.
+        if not hasattr(self, "_validated"):
+            self._validated = super().validate_authorization_request(request)
+        return self._validated
+
     def get(self, request, *args, **kwargs):
         try:
             _scopes, credentials = self.validate_authorization_request(request)
         except OAuthToolkitError as error:
             return self.error_response(error, application=None)
-        application = get_application_model().objects.get(client_id=credentials["client_id"])
+        application = load_client(credentials["client_id"])
         prompt = set(request.GET.get("prompt", "").split())
         if "login" in prompt:
             signins.require_reauthentication(request)

@@ -46,7 +46,7 @@ EXPECTED = {
     "autocomplete": 2,
     "discovery": 0,
     "jwks": 0,
-    "authorize": 16,
+    "authorize": 11,
     "token_code": 21,
     "token_refresh": 21,
     "token_client_credentials": 4,

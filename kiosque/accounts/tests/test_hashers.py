@@ -49,7 +49,7 @@ def test_one_password_hash_at_a_time_per_process(settings, monkeypatch):
     from kiosque.accounts import hashers
 
     settings.KIOSQUE_ARGON2_CONCURRENCY = 1
-    monkeypatch.setattr(hashers, "_slots", None)
+    monkeypatch.setattr(hashers, "_pool", None)
     digest = make_password("Correct-Horse-42!")
     active, peak, lock = [0], [0], threading.Lock()
     real_verify = argon2.PasswordHasher.verify
@@ -77,3 +77,54 @@ def test_one_password_hash_at_a_time_per_process(settings, monkeypatch):
         thread.join()
     assert results == [True] * 4
     assert peak[0] == 1
+
+
+def _nice_of_this_thread() -> int:
+    import os
+    import threading
+
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+def test_passwords_are_hashed_at_a_lower_priority_than_the_pages(settings, monkeypatch):
+    """The hash runs in a thread KIOSQUE_ARGON2_NICE steps nicer: on busy cores the pages go
+    first. The request thread keeps its priority (a thread cannot raise it back)."""
+    import argon2
+
+    from kiosque.accounts import hashers
+
+    settings.KIOSQUE_ARGON2_NICE = 7
+    monkeypatch.setattr(hashers, "_pool", None)
+    digest = make_password("Correct-Horse-42!")
+    seen = []
+    real_verify = argon2.PasswordHasher.verify
+
+    def watched_verify(self, hash, password):
+        seen.append(_nice_of_this_thread())
+        return real_verify(self, hash, password)
+
+    monkeypatch.setattr(argon2.PasswordHasher, "verify", watched_verify)
+    before = _nice_of_this_thread()
+    assert check_password("Correct-Horse-42!", digest)
+    assert seen == [min(19, before + 7)]
+    assert _nice_of_this_thread() == before
+
+
+def test_no_lower_priority_when_the_setting_is_zero(settings, monkeypatch):
+    import argon2
+
+    from kiosque.accounts import hashers
+
+    settings.KIOSQUE_ARGON2_NICE = 0
+    monkeypatch.setattr(hashers, "_pool", None)
+    digest = make_password("Correct-Horse-42!")
+    seen = []
+    real_verify = argon2.PasswordHasher.verify
+
+    def watched_verify(self, hash, password):
+        seen.append(_nice_of_this_thread())
+        return real_verify(self, hash, password)
+
+    monkeypatch.setattr(argon2.PasswordHasher, "verify", watched_verify)
+    assert check_password("Correct-Horse-42!", digest)
+    assert seen == [_nice_of_this_thread()]
