@@ -6,8 +6,11 @@ includes `attrs.html`): the registration wizard's identity step, with its ~250 o
 CPU there. An `<input>` goes through three templates (`text.html` includes `input.html`, which
 includes `attrs.html`): the establishment step's ~28 widgets cost ~6 ms of its ~22 ms. This
 renderer writes the same markup, byte for byte (tested against Django's templates), without the
-template machinery. Widgets with their own templates (the captcha, radio and checkbox lists)
-still go through the templates.
+template machinery. A radio button or checkbox of a list rendered one by one (`{{ choice.tag }}`,
+as the wizard's interests step and the access request form do) goes through three templates too
+(`checkbox_option.html` includes `input_option.html`, which includes `input.html`): the same
+`<input>`, in a `<label>` when the option wraps it. Widgets with their own templates (the
+captcha, whole radio and checkbox lists) still go through the templates.
 """
 
 from django.forms.renderers import DjangoTemplates
@@ -24,6 +27,11 @@ INPUT_TEMPLATES = frozenset(
         "search", "tel", "text", "time", "url",
     )
 )  # fmt: skip
+# `{% include "django/forms/widgets/input_option.html" %}`, and that template itself
+INPUT_OPTION_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("checkbox_option", "radio_option", "input_option")
+)
 
 
 def _attrs(attrs: dict) -> str:
@@ -71,6 +79,19 @@ def render_input(widget: dict) -> str:
     )
 
 
+def render_input_option(widget: dict) -> str:
+    """`django/forms/widgets/input_option.html` for the option context `widget`."""
+    tag = render_input(widget)
+    if not widget.get("wrap_label"):
+        return tag
+    element_id = widget["attrs"].get("id")
+    for_id = f' for="{conditional_escape(element_id)}"' if element_id else ""
+    return mark_safe(  # noqa: S308 - every piece is escaped
+        # the included input.html keeps its final newline inside the label
+        f"<label{for_id}>{tag}\n {conditional_escape(widget['label'])}</label>"
+    )
+
+
 def _plain_options(widget: dict) -> bool:
     return all(
         option["template_name"] == OPTION_TEMPLATE
@@ -85,4 +106,6 @@ class FormRenderer(DjangoTemplates):
             return render_select(context["widget"])
         if template_name in INPUT_TEMPLATES:
             return render_input(context["widget"])
+        if template_name in INPUT_OPTION_TEMPLATES:
+            return render_input_option(context["widget"])
         return super().render(template_name, context, request)

@@ -86,14 +86,13 @@ def _nice_of_this_thread() -> int:
     return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
 
-def test_passwords_are_hashed_at_a_lower_priority_than_the_pages(settings, monkeypatch):
-    """The hash runs in a thread KIOSQUE_ARGON2_NICE steps nicer: on busy cores the pages go
-    first. The request thread keeps its priority (a thread cannot raise it back)."""
+def _nice_while_hashing(settings, monkeypatch, steps: int) -> list[int]:
+    """Check a password with KIOSQUE_ARGON2_NICE = steps; the nice value the hash ran at."""
     import argon2
 
     from kiosque.accounts import hashers
 
-    settings.KIOSQUE_ARGON2_NICE = 7
+    settings.KIOSQUE_ARGON2_NICE = steps
     monkeypatch.setattr(hashers, "_pool", None)
     digest = make_password("Correct-Horse-42!")
     seen = []
@@ -104,27 +103,17 @@ def test_passwords_are_hashed_at_a_lower_priority_than_the_pages(settings, monke
         return real_verify(self, hash, password)
 
     monkeypatch.setattr(argon2.PasswordHasher, "verify", watched_verify)
-    before = _nice_of_this_thread()
     assert check_password("Correct-Horse-42!", digest)
-    assert seen == [min(19, before + 7)]
+    return seen
+
+
+def test_passwords_are_hashed_at_a_lower_priority_than_the_pages(settings, monkeypatch):
+    """The hash runs in a thread KIOSQUE_ARGON2_NICE steps nicer: on busy cores the pages go
+    first. The request thread keeps its priority (a thread cannot raise it back)."""
+    before = _nice_of_this_thread()
+    assert _nice_while_hashing(settings, monkeypatch, 7) == [min(19, before + 7)]
     assert _nice_of_this_thread() == before
 
 
 def test_no_lower_priority_when_the_setting_is_zero(settings, monkeypatch):
-    import argon2
-
-    from kiosque.accounts import hashers
-
-    settings.KIOSQUE_ARGON2_NICE = 0
-    monkeypatch.setattr(hashers, "_pool", None)
-    digest = make_password("Correct-Horse-42!")
-    seen = []
-    real_verify = argon2.PasswordHasher.verify
-
-    def watched_verify(self, hash, password):
-        seen.append(_nice_of_this_thread())
-        return real_verify(self, hash, password)
-
-    monkeypatch.setattr(argon2.PasswordHasher, "verify", watched_verify)
-    assert check_password("Correct-Horse-42!", digest)
-    assert seen == [_nice_of_this_thread()]
+    assert _nice_while_hashing(settings, monkeypatch, 0) == [_nice_of_this_thread()]

@@ -106,3 +106,40 @@ def test_a_widget_with_its_own_template_goes_through_the_templates():
     assert widget.render("x", "a<b", {}, FormRenderer()) == widget.render(
         "x", "a<b", {}, DjangoTemplates()
     )
+
+
+LISTS = [
+    (forms.CheckboxSelectMultiple(choices=CHOICES), ["a", "2"]),
+    (forms.CheckboxSelectMultiple(choices=CHOICES, attrs={"class": "x"}), []),
+    (forms.RadioSelect(choices=CHOICES), "3"),
+    (forms.RadioSelect(choices=[("o", mark_safe("<i>Oui</i>")), ("n", "Non & <non>")]), "o"),
+]
+
+
+def _options(widget, value, renderer, attrs):
+    """Each option as `{{ choice.tag }}` and as `{{ choice }}` (label wrapped) render it."""
+    field = forms.Field(widget=widget, required=False)
+    form = forms.Form(initial={"champ": value}, renderer=renderer)
+    form.fields["champ"] = field
+    field.widget.attrs.update(attrs)
+    return [(str(option.tag()), str(option)) for option in form["champ"]]
+
+
+@pytest.mark.parametrize(("widget", "value"), LISTS)
+@pytest.mark.parametrize("attrs", [{}, {"id": "id_<x>"}])
+def test_list_option_markup_is_djangos(widget, value, attrs):
+    django_html = _options(widget, value, DjangoTemplates(), attrs)
+    ours = _options(widget, value, FormRenderer(), attrs)
+    assert ours == django_html
+    assert ours
+
+
+@pytest.mark.parametrize(("widget", "value"), LISTS)
+def test_list_options_skip_the_template_engine(widget, value):
+    class NoTemplates(FormRenderer):
+        def get_template(self, template_name):
+            raise AssertionError(f"{template_name} went through the template engine")
+
+    for tag, wrapped in _options(widget, value, NoTemplates(), {"id": "id_x"}):
+        assert tag.startswith("<input ")
+        assert wrapped.startswith('<label for="id_x_')
