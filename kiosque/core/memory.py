@@ -1,10 +1,13 @@
 """Keep threaded web workers near the memory of single-threaded ones (glibc only).
 
 glibc gives threads that allocate at the same time arenas of their own (up to 8 per core) and
-keeps what is freed in them for reuse. With gthread workers every thread that verified a
-password keeps argon2's 19 MiB buffer: 4 threads x 10 verifications left 93 MB of RSS, against
-36 MB with one arena, for the same CPU per verification (bench note in docs/benchmarks.md).
-Python holds the GIL around almost every allocation, so more arenas buy nothing here.
+keeps what is freed in them for reuse. When gthread workers hashed passwords in their request
+threads, every thread that verified one kept argon2's 19 MiB buffer: 4 threads x 10
+verifications left 93 MB of RSS, against 36 MB with one arena, for the same CPU per
+verification (bench note in docs/benchmarks.md). The hashes now run in one thread per process
+(accounts/hashers.py), which bounds that buffer by itself; the cap still keeps what the request
+threads allocate in one arena. Python holds the GIL around almost every allocation, so more
+arenas buy nothing here.
 """
 
 import ctypes
