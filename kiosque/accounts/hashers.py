@@ -4,6 +4,7 @@ Django re-hashes a password at the next successful login whenever these paramete
 change (`must_update`), so raising them upgrades stored hashes as users sign in.
 """
 
+import logging
 import os
 import sys
 import threading
@@ -12,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
+log = logging.getLogger("kiosque.accounts")
+
 _pool: ThreadPoolExecutor | None = None
 _pool_pid: int | None = None
 _pool_lock = threading.Lock()
@@ -19,13 +22,19 @@ _pool_lock = threading.Lock()
 
 def _lower_own_priority() -> None:
     """Run this thread KIOSQUE_ARGON2_NICE steps nicer than the process (Linux only, where
-    the nice value is per thread; elsewhere it is per process and stays as it is)."""
+    the nice value is per thread; elsewhere it is per process and stays as it is).
+
+    A refusal (a sandbox that forbids the call) leaves the priority as it is: an initializer
+    that raised would break the pool, and every sign-in with it."""
     steps = settings.KIOSQUE_ARGON2_NICE
     if steps <= 0 or not sys.platform.startswith("linux"):
         return
     thread = threading.get_native_id()
-    lower = min(19, os.getpriority(os.PRIO_PROCESS, thread) + steps)
-    os.setpriority(os.PRIO_PROCESS, thread, lower)
+    try:
+        lower = min(19, os.getpriority(os.PRIO_PROCESS, thread) + steps)
+        os.setpriority(os.PRIO_PROCESS, thread, lower)
+    except OSError as error:
+        log.warning("password hashes keep the workers' priority: %s", error)
 
 
 def hashing_pool() -> ThreadPoolExecutor:

@@ -117,3 +117,16 @@ def test_passwords_are_hashed_at_a_lower_priority_than_the_pages(settings, monke
 
 def test_no_lower_priority_when_the_setting_is_zero(settings, monkeypatch):
     assert _nice_while_hashing(settings, monkeypatch, 0) == [_nice_of_this_thread()]
+
+
+def test_a_refused_priority_change_leaves_sign_ins_working(settings, monkeypatch, caplog):
+    """A sandbox may refuse setpriority: the hash then runs at the workers' priority rather
+    than breaking the hashing pool (and every sign-in with it)."""
+    import os
+
+    def refuse(*args):
+        raise PermissionError("setpriority refused")
+
+    monkeypatch.setattr(os, "setpriority", refuse)
+    assert _nice_while_hashing(settings, monkeypatch, 7) == [_nice_of_this_thread()]
+    assert "keep the workers' priority" in caplog.text

@@ -52,6 +52,4 @@ def field_block_html(field) -> SafeString:
     )
 
 
-@register.simple_tag
-def field_block(field) -> SafeString:
-    return field_block_html(field)
+register.simple_tag(field_block_html, name="field_block")
