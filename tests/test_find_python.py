@@ -50,3 +50,13 @@ def test_only_older_pythons_fail_with_the_reason(tmp_path):
 
     assert result.returncode == 1
     assert "3.12 or newer" in result.stderr
+
+
+def test_an_explicit_python_older_than_3_12_is_refused(tmp_path):
+    old = fake_python(tmp_path / "bin" / "python3.11", 3, 11)
+    fake_python(tmp_path / ".pyenv/versions/3.13.0/bin/python3", 3, 13)
+
+    result = find_python(tmp_path, KIOSQUE_PYTHON=str(old))
+
+    assert result.returncode == 1
+    assert "3.12 or newer" in result.stderr
