@@ -200,6 +200,10 @@ LOGIN_REDIRECT_URL = "/applications/"
 # Django's database sessions with fewer round trips (same table): kiosque/accounts/session_store.py
 SESSION_ENGINE = "kiosque.accounts.session_store"
 SESSION_COOKIE_HTTPONLY = True
+# The cookie ends with the browser session (no Max-Age: Django's default kept it 14 days); the
+# stored session itself expires after the absolute limit, the most a sign-in lasts anyway.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = KIOSQUE_SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_COOKIES = env.bool("KIOSQUE_SECURE_COOKIES", default=KIOSQUE_ENV != "dev")
 SESSION_COOKIE_SECURE = SECURE_COOKIES

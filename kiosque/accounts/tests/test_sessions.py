@@ -1,5 +1,6 @@
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 
 from kiosque.accounts.models import UserSession
 from kiosque.accounts.tests.conftest import signed_in_client
@@ -112,3 +113,18 @@ def test_session_cookie_flags(client, user, settings):
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
+
+
+def test_session_cookie_ends_with_the_browser_and_the_row_at_the_absolute_limit(
+    client, user, settings
+):
+    """No Max-Age nor Expires (Django's default is a 14-day cookie, Max-Age=1209600): the
+    browser forgets the session when it closes; the stored session expires at the 12 h limit."""
+    response = client.post(
+        "/connexion/", {"username": user.username, "password": "Ancien-Secret-2025"}
+    )
+    header = response.cookies[settings.SESSION_COOKIE_NAME].OutputString()
+    assert "Max-Age" not in header and "expires" not in header.lower(), header
+    row = Session.objects.get(session_key=response.cookies[settings.SESSION_COOKIE_NAME].value)
+    lifetime = (row.expire_date - timezone.now()).total_seconds()
+    assert 12 * 3600 - 60 < lifetime <= 12 * 3600
