@@ -178,7 +178,9 @@ if "EMAIL_URL" in os.environ and os.environ["EMAIL_URL"]:
 else:
     EMAIL_BACKEND = "kiosque.mail.backends.DevMailboxBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "ne-pas-repondre@kiosque.localhost")
-KIOSQUE_DEV_MAILBOX = KIOSQUE_ENV in ("dev", "formation")
+# The dev mailbox shows every mail "sent" (temporary passwords, codes, reset links). On in dev;
+# elsewhere off unless KIOSQUE_DEV_MAILBOX=1, and then for signed-in staff only (mail/views.py).
+KIOSQUE_DEV_MAILBOX = env.bool("KIOSQUE_DEV_MAILBOX", default=KIOSQUE_ENV == "dev")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]

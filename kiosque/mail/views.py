@@ -1,4 +1,10 @@
-"""The dev mailbox: e-mails 'delivered' by DevMailboxBackend (dev and training only)."""
+"""The dev mailbox: e-mails 'delivered' by DevMailboxBackend.
+
+It holds what an attacker wants most (temporary passwords, codes, reset links), so: open to
+anyone only in `dev` (a developer's own machine); anywhere else (a training base reached by real
+professionals) off unless `KIOSQUE_DEV_MAILBOX` turns it on, and then for signed-in staff only.
+Refused requests get a 404, as when the mailbox is off.
+"""
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,14 +31,18 @@ HTML_BODY_CSP = {
 }
 
 
-def _require_dev_mailbox() -> None:
+def _require_dev_mailbox(request) -> None:
     if not settings.KIOSQUE_DEV_MAILBOX:
+        raise Http404
+    if settings.KIOSQUE_ENV != "dev" and not (
+        request.user.is_authenticated and request.user.is_staff
+    ):
         raise Http404
 
 
 @require_GET
 def dev_mailbox(request):
-    _require_dev_mailbox()
+    _require_dev_mailbox(request)
     page = Paginator(DevMailboxMessage.objects.all(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "mail/dev_mailbox.html", {"page": page})
 
@@ -42,7 +52,7 @@ def dev_mailbox(request):
 @csp_override(HTML_BODY_CSP)
 def dev_mailbox_html(request, pk: int):
     """The HTML part alone, under a CSP that forbids scripts, remote content and framing."""
-    _require_dev_mailbox()
+    _require_dev_mailbox(request)
     message = get_object_or_404(DevMailboxMessage, pk=pk)
     if not message.html_body:
         raise Http404
@@ -54,7 +64,7 @@ def dev_mailbox_html(request, pk: int):
 @require_GET
 def dev_mailbox_json(request):
     """Recent messages as JSON, newest first (`?to=address` filters), for end-to-end tests."""
-    _require_dev_mailbox()
+    _require_dev_mailbox(request)
     recipient = request.GET.get("to", "").strip().lower()
     rows = DevMailboxMessage.objects.all()[: JSON_LIMIT * 5 if recipient else JSON_LIMIT]
     found = [
@@ -75,7 +85,7 @@ def dev_mailbox_json(request):
 
 @require_POST
 def dev_mailbox_clear(request):
-    _require_dev_mailbox()
+    _require_dev_mailbox(request)
     DevMailboxMessage.objects.all().delete()
     messages.success(request, _("La boîte aux lettres de développement a été vidée."))
     return redirect("mail:dev_mailbox")

@@ -100,9 +100,28 @@ def test_environment_parsing_reaches_django_settings(tmp_path):
         "RedisCache",
         "True",
         "sqlite3",
-        "True",
+        "False",  # the dev mailbox: off outside dev unless KIOSQUE_DEV_MAILBOX says otherwise
     ]
     assert (tmp_path / "secret_key").exists() and (tmp_path / "field_key").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("environment", "variable", "expected"),
+    [
+        ({"KIOSQUE_ENV": "dev"}, None, "True"),
+        ({"KIOSQUE_ENV": "dev"}, "0", "False"),
+        ({"KIOSQUE_ENV": "formation"}, None, "False"),
+        ({"KIOSQUE_ENV": "formation"}, "1", "True"),
+        ({"KIOSQUE_ENV": "production", **GOOD_PRODUCTION}, None, "False"),
+    ],
+)
+def test_dev_mailbox_is_on_in_dev_only_unless_switched(tmp_path, environment, variable, expected):
+    env = clean_env(tmp_path, **environment, KIOSQUE_DEV_MAILBOX=variable)
+    code = "from django.conf import settings as s; print(s.KIOSQUE_DEV_MAILBOX)"
+    result = run_kiosque("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == expected
 
 
 def test_cookie_names_take_the_host_prefix_only_when_secure():

@@ -136,3 +136,29 @@ def test_everything_is_404_when_the_dev_mailbox_is_off(client, settings, url):
     method = client.post if url.endswith("vider/") else client.get
     assert method(url).status_code == 404
     assert DevMailboxMessage.objects.count() == 1
+
+
+@pytest.mark.parametrize("environment", ["dev", "formation", "production"])
+@pytest.mark.parametrize("switched_on", [True, False])
+@pytest.mark.parametrize("who", ["anonymous", "professional", "staff"])
+def test_outside_dev_only_staff_may_read_a_mailbox_switched_on(
+    client, settings, django_user_model, environment, switched_on, who
+):
+    """A training base is reached by real professionals: its mailbox (temporary passwords,
+    codes, reset links) is never open to anyone, only to signed-in staff when switched on."""
+    settings.KIOSQUE_ENV = environment
+    settings.KIOSQUE_DEV_MAILBOX = switched_on
+    DevMailboxMessage.objects.create(
+        pk=1, to=["a@example.fr"], subject="Mot de passe temporaire", text_body="t", html_body="h"
+    )
+    if who != "anonymous":
+        user = django_user_model.objects.create_user(who, f"{who}@example.fr")
+        user.is_staff = who == "staff"
+        user.save()
+        client.force_login(user)
+    expected = 200 if switched_on and (environment == "dev" or who == "staff") else 404
+    for url in ("/dev/mailbox/", "/dev/mailbox.json", "/dev/mailbox/1/html"):
+        assert client.get(url).status_code == expected, url
+    cleared = client.post("/dev/mailbox/vider/")
+    assert cleared.status_code == (302 if expected == 200 else 404)
+    assert DevMailboxMessage.objects.count() == (0 if expected == 200 else 1)
