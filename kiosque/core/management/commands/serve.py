@@ -1,90 +1,76 @@
-"""`kiosque serve --bind HOST:PORT --workers N`: the production WSGI server (gunicorn)."""
+"""`kiosque serve --bind HOST:PORT --workers N`: the production WSGI server (gunicorn).
+
+gunicorn's settings live in its configuration file, kiosque/gunicorn.conf.py. This command
+turns its own options into gunicorn's command line and sets the environment the server needs
+from its very start, then replaces itself with gunicorn (same process id: systemd, signals and
+tests see one process):
+
+- `MALLOC_ARENA_MAX=1` (an operator's value wins): glibc reads it when the process starts, so
+  the master and every worker it forks keep one malloc arena. A threaded worker then holds about
+  the memory of a single-threaded one (docs/benchmarks.md, "Memory");
+- `KIOSQUE_GIL_SWITCH_MS` from `--gil-switch-ms`, `KIOSQUE_ACCESS_LOG` from `--access-log`,
+  read by the configuration file.
+"""
 
 import os
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from gunicorn.app.base import BaseApplication
 
-from kiosque.core.memory import limit_malloc_arenas
+import kiosque
 
-DEFAULT_WORKERS = 2
-DEFAULT_THREADS = 4
-# Python's default is 5 ms. A thread back from a database query waits that long for the GIL
-# whenever another thread of the worker is computing a page, once per query. With 4 threads,
-# 1 ms took about 5-10 % off the load run's p95 and p99 at equal host speed (docs/reliability.md).
-DEFAULT_GIL_SWITCH_MS = 1.0
-
-
-def gil_switch_ms() -> float:
-    return float(os.environ.get("KIOSQUE_GIL_SWITCH_MS") or DEFAULT_GIL_SWITCH_MS)
-
-
-def switch_interval_hook(milliseconds: float):
-    """gunicorn's post_worker_init: each worker sets its GIL switch interval and says so."""
-
-    def post_worker_init(worker):
-        sys.setswitchinterval(milliseconds / 1000)
-        worker.log.info("GIL switch interval: %g ms", sys.getswitchinterval() * 1000)
-
-    return post_worker_init
+CONFIG_FILE = Path(kiosque.__file__).resolve().parent / "gunicorn.conf.py"
+MALLOC_ARENAS = "1"
+# Options of this command passed to gunicorn as they are; unset ones take gunicorn.conf.py's.
+GUNICORN_FLAGS = {
+    "bind": "--bind",
+    "workers": "--workers",
+    "threads": "--threads",
+    "timeout": "--timeout",
+    "keepalive": "--keep-alive",
+    "max_requests": "--max-requests",
+}
 
 
-class KiosqueApplication(BaseApplication):
-    def __init__(self, options: dict):
-        self.options = options
-        super().__init__()
-
-    def load_config(self):
-        for key, value in self.options.items():
-            if value is not None:
-                self.cfg.set(key, value)
-
-    def load(self):
-        from kiosque.wsgi import application
-
-        return application
+def gunicorn_command(options: dict, environ=None) -> tuple[list[str], dict[str, str]]:
+    """gunicorn's command line and environment for these `kiosque serve` options."""
+    argv = [sys.executable, "-m", "gunicorn", "--config", str(CONFIG_FILE)]
+    for key, flag in GUNICORN_FLAGS.items():
+        if options.get(key) is not None:
+            argv += [flag, str(options[key])]
+    if options.get("max_requests") is not None:
+        argv += ["--max-requests-jitter", str(options["max_requests"] // 10)]
+    env = dict(os.environ if environ is None else environ)
+    env.setdefault("MALLOC_ARENA_MAX", MALLOC_ARENAS)
+    if options.get("gil_switch_ms") is not None:
+        env["KIOSQUE_GIL_SWITCH_MS"] = str(options["gil_switch_ms"])
+    if options.get("access_log") is not None:
+        env["KIOSQUE_ACCESS_LOG"] = options["access_log"]
+    return argv, env
 
 
 class Command(BaseCommand):
-    help = "Serve Kiosque with gunicorn (static files through WhiteNoise)."
+    help = "Serve Kiosque with gunicorn (settings: kiosque/gunicorn.conf.py)."
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT (repeatable)")
-        parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
-        parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
-        parser.add_argument("--timeout", type=int, default=30)
-        parser.add_argument("--access-log", default="-", help="file, or - for stdout")
-        parser.add_argument("--max-requests", type=int, default=5000)
-        # 0: close the connection after each response, as the sync worker always does. With
-        # threads (gthread) a kept-alive connection closed by the server's keep-alive timer
-        # while a client was already sending on it ends in a reset; the proxy in front keeps
-        # the browsers' connections alive anyway.
-        parser.add_argument("--keepalive", type=int, default=0, help="seconds (gthread only)")
+        default = "default: gunicorn.conf.py's, %s"
+        parser.add_argument("--bind", help=default % "127.0.0.1:8000")
+        parser.add_argument("--workers", type=int, help=default % 2)
+        parser.add_argument("--threads", type=int, help=default % 4)
+        parser.add_argument("--timeout", type=int, help=default % "30 s")
+        parser.add_argument("--access-log", help="file, - for stdout, empty for none (default -)")
+        parser.add_argument("--max-requests", type=int, help=default % 5000)
+        parser.add_argument("--keepalive", type=int, help=default % "0 s (gthread only)")
         parser.add_argument(
             "--gil-switch-ms",
             type=float,
-            default=None,
             help="the workers' GIL switch interval (default: KIOSQUE_GIL_SWITCH_MS, else 1)",
         )
 
     def handle(self, *args, **options):
-        limit_malloc_arenas()  # before gunicorn forks: the workers inherit it
-        switch_ms = options["gil_switch_ms"] or gil_switch_ms()
-        KiosqueApplication(
-            {
-                "bind": options["bind"],
-                "workers": options["workers"],
-                "threads": options["threads"],
-                "timeout": options["timeout"],
-                "keepalive": options["keepalive"],
-                "graceful_timeout": 20,
-                "accesslog": options["access_log"] or None,
-                "max_requests": options["max_requests"],
-                "max_requests_jitter": options["max_requests"] // 10,
-                "forwarded_allow_ips": "127.0.0.1,::1",
-                "proc_name": "kiosque",
-                "post_worker_init": switch_interval_hook(switch_ms),
-            }
-        ).run()
+        argv, env = gunicorn_command(options)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(sys.executable, argv, env)  # noqa: S606 (gunicorn, our fixed command line)
