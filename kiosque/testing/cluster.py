@@ -22,7 +22,21 @@ from pathlib import Path
 
 from kiosque.testing.processes import free_port
 
-PG_BIN = Path(os.environ.get("KIOSQUE_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _newest_pg_bin() -> Path:
+    """Debian's server binaries of the newest installed PostgreSQL (package `postgresql`)."""
+    installed = sorted(
+        (
+            path
+            for path in Path("/usr/lib/postgresql").glob("*/bin/initdb")
+            if path.parts[-3].isdigit()
+        ),
+        key=lambda path: int(path.parts[-3]),
+    )
+    return installed[-1].parent if installed else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = Path(os.environ.get("KIOSQUE_PG_BIN") or _newest_pg_bin())
 PG_OS_USER = "postgres"
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
