@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 BIND ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test lint format clean
+.PHONY: run test screenshots install install-test lint format clean
 
 $(BIN)/python:
 	"$$(sh scripts/find-python)" -m venv $(VENV)
@@ -30,6 +30,10 @@ run: install
 ## test: install the test dependencies and run the whole suite
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## screenshots: refresh docs/screenshots/ from the journey test (`make test` writes var/screenshots/)
+screenshots: install-test
+	KIOSQUE_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/journey/test_journey.py $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .

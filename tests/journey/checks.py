@@ -2,16 +2,20 @@
 plus what axe does not check: lang="fr", a title unique to the page, error summaries linked
 to their fields, autocomplete on identity and contact fields, no horizontal scroll at
 320 px (WCAG 1.4.10) nor at 200 % zoom (a 1280 px window zoomed twice lays out in 640 CSS px,
-WCAG 1.4.4), and a visible focus indicator. Screenshots of the main pages go to
-docs/screenshots/ (viewport only, desktop 1280 px and mobile 375 px)."""
+WCAG 1.4.4), and a visible focus indicator. Screenshots of the main pages (viewport only,
+desktop 1280 px and mobile 375 px) go to var/screenshots/: the test command never modifies
+tracked files. `make screenshots` (KIOSQUE_DOCS_SCREENSHOTS=1) refreshes docs/screenshots/."""
 
 import json
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
+TEST_SCREENSHOTS = ROOT / "var" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 375, "height": 740}
 AXE = Axe()
@@ -159,14 +163,22 @@ def check_reflow(page, name: str) -> None:
         page.set_viewport_size(viewport)
 
 
+def screenshot_dir() -> Path:
+    """docs/screenshots/ only when asked to refresh the documentation (`make screenshots`)."""
+    if os.environ.get("KIOSQUE_DOCS_SCREENSHOTS") == "1":
+        return DOCS_SCREENSHOTS
+    return TEST_SCREENSHOTS
+
+
 def save_screenshots(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    directory = screenshot_dir()
+    directory.mkdir(parents=True, exist_ok=True)
     viewport = page.viewport_size
     try:
         for suffix, size in (("desktop", DESKTOP), ("mobile", MOBILE)):
             page.set_viewport_size(size)
             page.evaluate("window.scrollTo(0, 0)")
-            page.screenshot(path=SCREENSHOTS / f"{name}-{suffix}.png", animations="disabled")
+            page.screenshot(path=directory / f"{name}-{suffix}.png", animations="disabled")
     finally:
         page.set_viewport_size(viewport)
 

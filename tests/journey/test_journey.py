@@ -209,9 +209,11 @@ def open_the_dcc_and_sign_out(page, stack, mailbox, password, check):
 
 
 def _shot(name):
-    from tests.journey.checks import SCREENSHOTS
+    from tests.journey.checks import screenshot_dir
 
-    return SCREENSHOTS / f"{name}.png"
+    directory = screenshot_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory / f"{name}.png"
 
 
 def enrol_totp(page, mailbox, password, check) -> pyotp.TOTP:
