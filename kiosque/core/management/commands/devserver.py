@@ -43,8 +43,7 @@ class Command(BaseCommand):
                         str(demo_config),
                     ]
                 )
-            )
-            self.stdout.write(f"DCC de démonstration : http://{DCC_DEMO_BIND}/")
+            )  # it prints its own address once it listens
         self.stdout.write(f"Kiosque: http://{options['bind']}/")
         if settings.KIOSQUE_DEV_MAILBOX:
             self.stdout.write(
