@@ -10,6 +10,8 @@ from tests.journey.checks import (
     screenshot_dir,
 )
 
+pytestmark = pytest.mark.browser
+
 PROBE = "test-screenshots-probe"
 
 
