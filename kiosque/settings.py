@@ -133,6 +133,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
+# The one rule for "may this account authenticate now" and sign-in by login or e-mail.
+AUTHENTICATION_BACKENDS = ["kiosque.accounts.backends.AccountBackend"]
 # Not Django's Argon2PasswordHasher beside ours: same algorithm name, so Django would pick the
 # later one to verify every argon2 hash, bypassing ours (and its hashing slot).
 PASSWORD_HASHERS = [

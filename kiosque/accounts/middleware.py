@@ -1,13 +1,21 @@
 """Signed-in sessions end after 4 hours of inactivity and 12 hours in any case (settings
-KIOSQUE_SESSION_IDLE_SECONDS and KIOSQUE_SESSION_ABSOLUTE_SECONDS). Placed after
+KIOSQUE_SESSION_IDLE_SECONDS and KIOSQUE_SESSION_ABSOLUTE_SECONDS), and at the first request
+after the account rule refuses the account (deactivated or locked meanwhile). A password
+that expires during a session sends the user to the change page. Placed after
 AuthenticationMiddleware and MessageMiddleware."""
 
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kiosque.accounts import conf
-from kiosque.accounts.flows import sessions
+from kiosque.accounts.flows import login, sessions
+
+# What a user whose password expired may still open.
+EXPIRED_PASSWORD_URL_NAMES = ("accounts:password_change", "accounts:logout")
 
 
 def _hours(name: str) -> int:
@@ -41,4 +49,24 @@ class SessionTimeoutMiddleware:
                 messages.info(request, _message(reason))
             else:
                 sessions.touch(request)
+                if login.password_expired(request.user) and not _open_when_expired(request):
+                    messages.warning(
+                        request,
+                        _(
+                            "Votre mot de passe a expiré (il est valable 4 mois) : "
+                            "choisissez-en un nouveau."
+                        ),
+                    )
+                    return redirect("accounts:password_change")
+        elif request.session.get(SESSION_KEY):
+            # A session names an account, but the backend's get_user() refused it: the
+            # account rule (accounts.backends) no longer lets it authenticate.
+            sessions.logout(request, reason="account_refused")
+            messages.error(
+                request, _("Votre session a été fermée : ce compte ne peut plus se connecter.")
+            )
         return self.get_response(request)
+
+
+def _open_when_expired(request) -> bool:
+    return request.path in {reverse(name) for name in EXPIRED_PASSWORD_URL_NAMES}

@@ -12,6 +12,8 @@ class MailedCode(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mailed_codes"
     )
     purpose = models.CharField(_("usage"), max_length=32)
+    # A keyed hash of what the code was asked for (a sign-in attempt): it completes only that.
+    attempt_hash = models.CharField(max_length=64, blank=True, default="")
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(_("envoyé le"))
     expires_at = models.DateTimeField(_("expire le"))

@@ -1,12 +1,15 @@
 """One verification process serves every mailed code: generation, expiry, attempts, resends.
 
     process = MailedCodeProcess(purpose="login")
-    code = process.issue(user)          # raises ResendRefused when asked too often
-    outcome = process.verify(user, "000787")
+    code = process.issue(user, attempt="…")   # raises ResendRefused when asked too often
+    outcome = process.verify(user, "000787", attempt="…")
 
 Codes are 6 digits drawn with `secrets`, stored as an HMAC-SHA256 keyed by a key derived
 from SECRET_KEY (a leaked table does not give the codes), compared in constant time and
-used once. Only the newest code of a user and purpose is valid. Attempts are counted in
+used once. A code belongs to the attempt it was asked for (a sign-in attempt, say; "" when
+the purpose has none): only the newest code of a user, purpose and attempt is valid, and
+a code never completes another attempt. The resend spacing protects each attempt's code;
+the budget of codes per window counts every attempt of the user. Attempts are counted in
 the database by a conditional UPDATE, so concurrent guesses never exceed the budget.
 """
 
@@ -84,14 +87,22 @@ class MailedCodeProcess:
         message = f"{self.purpose}:{user_id}:{code}".encode()
         return hmac.new(_hash_key(), message, hashlib.sha256).hexdigest()
 
-    def latest(self, user) -> MailedCode | None:
+    def attempt_hash(self, attempt: str) -> str:
+        if not attempt:
+            return ""
+        message = f"{self.purpose}:attempt:{attempt}".encode()
+        return hmac.new(_hash_key(), message, hashlib.sha256).hexdigest()
+
+    def latest(self, user, attempt: str = "") -> MailedCode | None:
         return (
-            MailedCode.objects.filter(user=user, purpose=self.purpose)
+            MailedCode.objects.filter(
+                user=user, purpose=self.purpose, attempt_hash=self.attempt_hash(attempt)
+            )
             .order_by("-created_at", "-id")
             .first()
         )
 
-    def issue(self, user, *, now: datetime | None = None) -> str:
+    def issue(self, user, *, attempt: str = "", now: datetime | None = None) -> str:
         """A new code for `user` (the previous ones stop working); the caller mails it.
 
         Call it inside the caller's transaction: the user row is locked so that two
@@ -100,18 +111,19 @@ class MailedCodeProcess:
         now = now or timezone.now()
         with transaction.atomic():
             get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
-            self._check_resend_allowed(user, now)
+            self._check_resend_allowed(user, attempt, now)
             code = new_code()
             MailedCode.objects.create(
                 user=user,
                 purpose=self.purpose,
+                attempt_hash=self.attempt_hash(attempt),
                 code_hash=self.code_hash(user.pk, code),
                 created_at=now,
                 expires_at=now + timedelta(seconds=self.lifetime_seconds),
             )
         return code
 
-    def _check_resend_allowed(self, user, now: datetime) -> None:
+    def _check_resend_allowed(self, user, attempt: str, now: datetime) -> None:
         codes = list(
             MailedCode.objects.filter(
                 user=user,
@@ -119,14 +131,15 @@ class MailedCodeProcess:
                 created_at__gt=now - timedelta(seconds=self.codes_window),
             )
             .order_by("-created_at")
-            .values_list("created_at", "used_at", "expires_at", "attempts")
+            .values_list("created_at", "used_at", "expires_at", "attempts", "attempt_hash")
         )
         recent = [created_at for created_at, *_ in codes]
-        # The 60 s spacing protects a code that can still be used; once the latest code
-        # is used, expired or out of tries, a new one may be sent at once (a second
-        # sign-in within a minute must not be stuck). The per-window budget still holds.
-        if codes and self._still_usable(codes[0], now):
-            elapsed = (now - recent[0]).total_seconds()
+        # The 60 s spacing protects a code of this attempt that can still be used; once it
+        # is used, expired or out of tries, or for another attempt, a new one may be sent at
+        # once (a second sign-in within a minute must not be stuck). The budget still holds.
+        own = [row for row in codes if row[4] == self.attempt_hash(attempt)]
+        if own and self._still_usable(own[0], now):
+            elapsed = (now - own[0][0]).total_seconds()
             if elapsed < self.resend_after:
                 raise ResendRefused(math.ceil(self.resend_after - elapsed), too_many=False)
         if len(recent) >= self.max_codes:
@@ -135,21 +148,24 @@ class MailedCodeProcess:
             raise ResendRefused(max(1, math.ceil(wait)), too_many=True)
 
     def _still_usable(self, code_row, now: datetime) -> bool:
-        _created_at, used_at, expires_at, attempts = code_row
+        _created_at, used_at, expires_at, attempts, _attempt = code_row
         return used_at is None and expires_at > now and attempts < self.max_attempts
 
-    def resend_wait(self, user, *, now: datetime | None = None) -> int:
+    def resend_wait(self, user, *, attempt: str = "", now: datetime | None = None) -> int:
         """Seconds before a new code may be asked for (0: now)."""
         try:
-            self._check_resend_allowed(user, now or timezone.now())
+            self._check_resend_allowed(user, attempt, now or timezone.now())
         except ResendRefused as refused:
             return refused.retry_after
         return 0
 
-    def verify(self, user, code: str, *, now: datetime | None = None) -> Verification:
-        """Check `code` (already normalised to digits) against the newest code of `user`."""
+    def verify(
+        self, user, code: str, *, attempt: str = "", now: datetime | None = None
+    ) -> Verification:
+        """Check `code` (already normalised to digits) against the newest code of `user`
+        for `attempt`."""
         now = now or timezone.now()
-        current = self.latest(user)
+        current = self.latest(user, attempt)
         if current is None:
             return Verification(Outcome.NO_CODE)
         if current.used_at is not None:

@@ -37,7 +37,7 @@ def second_factor(request):
         return stages.redirect_to_open_stage(request)
     user = state.user
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if action == "cancel" or not user.is_active:
+    if action == "cancel":
         return _cancel(request)
 
     # One read of the devices serves both the methods offered and the code check.
@@ -60,7 +60,7 @@ def second_factor(request):
         _choose(request, state, user, method)
 
     if action == "resend" and method == methods.MAIL_CODE:
-        _resend(request, user)
+        _resend(request, state, user)
         return redirect("mfa:second_factor")
 
     form = CodeForm(request.POST if action == "verify" else None, initial={"method": method})
@@ -68,7 +68,7 @@ def second_factor(request):
         if form.cleaned_data["method"] != method:
             form.add_error("code", texts.STALE_FORM)
         else:
-            error = _verify(request, user, method, form.cleaned_data["code"])
+            error = _verify(request, state, user, method, form.cleaned_data["code"])
             if error is None:
                 stage_state.clear(request)
                 return stages.complete(request, Stage.SECOND_FACTOR, method=method, user=user)
@@ -108,12 +108,12 @@ def _choose(request, state, user, method: str) -> None:
     stage_state.put(request, state, method=method)
     if method == methods.MAIL_CODE and not stage_state.get(request, state, "mail_sent"):
         stage_state.put(request, state, mail_sent=True)
-        _resend(request, user, first=True)
+        _resend(request, state, user, first=True)
 
 
-def _resend(request, user, *, first: bool = False) -> None:
+def _resend(request, state, user, *, first: bool = False) -> None:
     try:
-        mail_code.send(user, request=request)
+        mail_code.send(user, attempt=state.attempt_id, request=request)
     except ResendRefused as refused:
         if refused.too_many:
             messages.error(request, texts.too_many_codes(refused.retry_after))
@@ -126,12 +126,12 @@ def _resend(request, user, *, first: bool = False) -> None:
         messages.success(request, texts.NEW_CODE_SENT)
 
 
-def _verify(request, user, method: str, code: str) -> str | None:
+def _verify(request, state, user, method: str, code: str) -> str | None:
     """None when the code is accepted, else the message to show next to the field."""
     if method == methods.TOTP:
         outcome, retry_after = totp_login.verify(user, code, request=request)
         return texts.totp_error(outcome, retry_after)
-    result = mail_code.verify(user, code, request=request)
+    result = mail_code.verify(user, code, attempt=state.attempt_id, request=request)
     return texts.mail_code_error(result)
 
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kiosque.accounts import conf
+from kiosque.accounts.backends import account_can_authenticate
 from kiosque.accounts.models import PasswordExpiryReminder
 from kiosque.mail.services import enqueue
 
@@ -32,8 +33,6 @@ def send_reminders(now=None) -> int:
     users = (
         get_user_model()
         ._default_manager.filter(
-            is_active=True,
-            deactivated_at__isnull=True,
             must_change_password=False,
             password_changed_at__gt=now - max_age,
             password_changed_at__lte=now - max_age + timedelta(days=max(thresholds)),
@@ -42,6 +41,8 @@ def send_reminders(now=None) -> int:
     )
     sent = 0
     for user in users.iterator():
+        if not account_can_authenticate(user, now):
+            continue
         remaining = expires_at(user) - now
         days = _due_reminder(remaining, thresholds)
         if days is None:

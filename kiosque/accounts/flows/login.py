@@ -9,7 +9,9 @@ does), the same answer.
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib import auth
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kiosque.accounts import conf
+from kiosque.accounts.backends import account_can_authenticate
 from kiosque.accounts.flows import credentials, history, stages, throttle
 from kiosque.accounts.models import AttemptOutcome, PasswordChangeReason
 from kiosque.audit.services import AuditAction, AuditOutcome, client_ip, record
@@ -55,11 +58,13 @@ def password_expired(user, now=None) -> bool:
 
 
 def stages_for(user) -> list[stages.Stage]:
+    """The second factor first: a password alone (a temporary one, say) never sets the
+    permanent password."""
     pending = []
-    if user.must_change_password or password_expired(user):
-        pending.append(stages.Stage.PASSWORD_CHANGE)
     if conf.get("KIOSQUE_SECOND_FACTOR_REQUIRED"):
         pending.append(stages.Stage.SECOND_FACTOR)
+    if user.must_change_password or password_expired(user):
+        pending.append(stages.Stage.PASSWORD_CHANGE)
     return pending
 
 
@@ -75,15 +80,6 @@ def _audit_failure(request, user, identifier, reason, outcome=AuditOutcome.FAILU
         outcome=outcome,
         context={"reason": reason, "known_login": user is not None},
     )
-
-
-def _refused(request, user, refusal, identifier) -> LoginResult:
-    if user is not None:
-        history.record_attempt(request, user, AttemptOutcome.LOCKED)
-    _audit_failure(
-        request, user, identifier, "locked" if refusal.locked else "delayed", AuditOutcome.DENIED
-    )
-    return LoginResult(error=refusal.message(), code="throttled")
 
 
 def _count_failure(request, user, account_key, ip_key) -> None:
@@ -122,56 +118,114 @@ def _notify_lock(request, user) -> None:
     )
 
 
-def _refuse_signed_in_state(request, user) -> str:
-    """A right password that still cannot sign in: deactivated, locked, expired temporary."""
+def _refused_state_message(user) -> str:
+    """Why a right password still cannot sign in (the account rule refused it, or the
+    temporary password expired)."""
     now = timezone.now()
-    if not user.is_active or user.deactivated_at:
-        return _("Ce compte est désactivé. Contactez l'équipe de la plateforme.")
-    if user.lock_in_force(now):
-        if user.locked_until:
-            when = date_format(timezone.localtime(user.locked_until), "d/m/Y à H:i")
-            return _("Ce compte est verrouillé jusqu'au %(date)s.") % {"date": when}
-        return _("Ce compte est verrouillé. Contactez l'équipe de la plateforme.")
-    if credentials.temporary_password_expired(user, now):
+    if credentials.temporary_password_expired(user, now) and account_can_authenticate(user, now):
         when = date_format(timezone.localtime(user.temporary_password_expires_at), "d/m/Y")
         return _(
             "Votre mot de passe temporaire a expiré le %(date)s. Utilisez « Réinitialiser "
             "mon mot de passe » pour en recevoir un nouveau lien."
         ) % {"date": when}
-    return ""
+    if user.lock_in_force(now):
+        if user.locked_until:
+            when = date_format(timezone.localtime(user.locked_until), "d/m/Y à H:i")
+            return _("Ce compte est verrouillé jusqu'au %(date)s.") % {"date": when}
+        return _("Ce compte est verrouillé. Contactez l'équipe de la plateforme.")
+    return _("Ce compte est désactivé. Contactez l'équipe de la plateforme.")
+
+
+@dataclass
+class PasswordAttempt:
+    """What the password check found, kept on the request for the signal receivers and the
+    sign-in page (Django's `authenticate()` answers only a user or None)."""
+
+    identifier: str
+    user: object
+    account_key: str
+    ip_key: str
+    reason: str = ""  # THROTTLED, UNKNOWN_LOGIN, WRONG_PASSWORD, REFUSED_STATE; "" when right
+    refusal: throttle.Refusal | None = None
+
+
+THROTTLED = "throttled"
+UNKNOWN_LOGIN = "unknown_login"
+WRONG_PASSWORD = "wrong_password"  # noqa: S105 - a reason name
+REFUSED_STATE = "refused_state"
+ATTEMPT_ATTRIBUTE = "kiosque_password_attempt"
+
+
+def attempt_of(request) -> PasswordAttempt | None:
+    return getattr(request, ATTEMPT_ATTRIBUTE, None)
+
+
+def check_password(request, identifier: str, password: str, user_can_authenticate):
+    """The backend's password check: the account, the limits, the password, the account rule.
+
+    Returns the user when all pass, else None (a throttled attempt raises PermissionDenied,
+    so that Django tries no other backend); the attempt stays on the request.
+    """
+    user = find_user(identifier)
+    attempt = PasswordAttempt(
+        identifier=identifier,
+        user=user,
+        account_key=throttle.account_key(user, identifier),
+        ip_key=throttle.ip_key(client_ip(request)),
+    )
+    if request is not None:
+        setattr(request, ATTEMPT_ATTRIBUTE, attempt)
+    refusal, counted = throttle.check_keys(
+        [(attempt.account_key, throttle.account_limits()), (attempt.ip_key, throttle.ip_limits())]
+    )
+    if refusal is not None:
+        attempt.reason, attempt.refusal = THROTTLED, refusal
+        raise PermissionDenied
+    if user is None:
+        get_user_model()().set_password(password)  # the same hashing cost as a real check
+        attempt.reason = UNKNOWN_LOGIN
+        return None
+    if not user.check_password(password):  # also upgrades an outdated hash
+        attempt.reason = WRONG_PASSWORD
+        return None
+    if not user_can_authenticate(user) or credentials.temporary_password_expired(user):
+        attempt.reason = REFUSED_STATE
+        return None
+    if attempt.account_key in counted:  # no row when it was read: no failure to forget
+        throttle.clear(attempt.account_key)
+    return user
+
+
+def on_login_failed(request, attempt: PasswordAttempt) -> None:
+    """`user_login_failed`: the limits, the connection history and the audit."""
+    user = attempt.user
+    if attempt.reason == THROTTLED:
+        if user is not None:
+            history.record_attempt(request, user, AttemptOutcome.LOCKED)
+        reason = "locked" if attempt.refusal.locked else "delayed"
+        _audit_failure(request, user, attempt.identifier, reason, AuditOutcome.DENIED)
+        return
+    if attempt.reason == REFUSED_STATE:
+        outcome = AttemptOutcome.LOCKED if user.lock_in_force() else AttemptOutcome.REFUSED
+        history.record_attempt(request, user, outcome)
+        _audit_failure(request, user, attempt.identifier, "refused_state", AuditOutcome.DENIED)
+        return
+    _count_failure(request, user, attempt.account_key, attempt.ip_key)
+    if user is not None:
+        history.record_attempt(request, user, AttemptOutcome.WRONG_PASSWORD)
+    _audit_failure(request, user, attempt.identifier, attempt.reason)
 
 
 def authenticate(request, identifier: str, password: str, next_url: str = "") -> LoginResult:
-    user = find_user(identifier)
-    account_key = throttle.account_key(user, identifier)
-    ip_key = throttle.ip_key(client_ip(request))
-    refusal, counted = throttle.check_keys(
-        [(account_key, throttle.account_limits()), (ip_key, throttle.ip_limits())]
-    )
-    if refusal is not None:
-        return _refused(request, user, refusal, identifier)
-
+    """The password stage, through `django.contrib.auth.authenticate()`."""
+    user = auth.authenticate(request, username=identifier, password=password)
     if user is None:
-        get_user_model()().set_password(password)  # the same hashing cost as a real check
-        _count_failure(request, None, account_key, ip_key)
-        _audit_failure(request, None, identifier, "unknown_login")
+        attempt = attempt_of(request)
+        if attempt is not None and attempt.reason == THROTTLED:
+            return LoginResult(error=attempt.refusal.message(), code="throttled")
+        if attempt is not None and attempt.reason == REFUSED_STATE:
+            return LoginResult(error=_refused_state_message(attempt.user), code="refused")
         return LoginResult(error=_wrong_credentials(), code=WRONG_CREDENTIALS)
-
-    if not user.check_password(password):  # also upgrades an outdated hash
-        _count_failure(request, user, account_key, ip_key)
-        history.record_attempt(request, user, AttemptOutcome.WRONG_PASSWORD)
-        _audit_failure(request, user, identifier, "wrong_password")
-        return LoginResult(error=_wrong_credentials(), code=WRONG_CREDENTIALS)
-
-    message = _refuse_signed_in_state(request, user)
-    if message:
-        outcome = AttemptOutcome.LOCKED if user.lock_in_force() else AttemptOutcome.REFUSED
-        history.record_attempt(request, user, outcome)
-        _audit_failure(request, user, identifier, "refused_state", AuditOutcome.DENIED)
-        return LoginResult(error=message, code="refused")
-
-    if account_key in counted:  # no row when it was read: no failure to forget
-        throttle.clear(account_key)
     if password_expired(user) and not user.must_change_password:
         user.must_change_password = True
         user.must_change_reason = PasswordChangeReason.EXPIRED

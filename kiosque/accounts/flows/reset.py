@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kiosque.accounts import conf
+from kiosque.accounts.backends import account_can_authenticate
 from kiosque.accounts.flows import credentials, sessions
 from kiosque.accounts.models import PasswordResetToken
 from kiosque.audit.services import AuditAction, AuditOutcome, record
@@ -39,11 +40,8 @@ def users_for_email(email: str):
     email = email.strip()
     if not email:
         return []
-    return list(
-        get_user_model()._default_manager.filter(
-            email__iexact=email, is_active=True, deactivated_at__isnull=True
-        )
-    )
+    users = get_user_model()._default_manager.filter(email__iexact=email).order_by("pk")
+    return [user for user in users if account_can_authenticate(user)]
 
 
 def _link(token: str) -> str:
@@ -108,7 +106,7 @@ def pending_token(request) -> PasswordResetToken | None:
     )
     if row is None or not hmac.compare_digest(row.token_hash, candidate):
         return None
-    if not row.user.is_active or row.user.deactivated_at:
+    if not account_can_authenticate(row.user):
         return None
     return row
 

@@ -22,6 +22,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from kiosque.accounts.backends import account_can_authenticate
+
 SESSION_KEY = "_kiosque_login"
 
 
@@ -48,6 +50,9 @@ class LoginState:
     methods: list[str] = field(default_factory=list)
     started_at: float = field(default_factory=lambda: timezone.now().timestamp())
     next_url: str = ""
+    backend: str = ""  # the authentication backend that checked the password, if one did
+    # The same from the password to the last stage: what a mailed code is bound to.
+    attempt_id: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     # Changes at every transition: a form rendered for an earlier state (a stale tab, a
     # replayed POST, another login started meanwhile in a second tab) no longer matches.
     nonce: str = field(default_factory=lambda: secrets.token_urlsafe(16))
@@ -81,7 +86,11 @@ def begin(request, user, stages: list[Stage], *, method: str, next_url: str = ""
     """The password is verified: open the first remaining stage, or sign in at once."""
     request.session.pop(SESSION_KEY, None)
     state = LoginState(
-        user_id=user.pk, pending=[str(s) for s in stages], methods=[method], next_url=next_url
+        user_id=user.pk,
+        pending=[str(s) for s in stages],
+        methods=[method],
+        next_url=next_url,
+        backend=getattr(user, "backend", ""),
     )
     state._user = user
     if not state.pending:
@@ -96,6 +105,8 @@ def current(request) -> LoginState | None:
     if not data:
         return None
     try:
+        if "attempt_id" not in data:  # begun before attempts had an identity: begin again
+            raise ValueError(data)
         state = LoginState(**{k: v for k, v in data.items() if not k.startswith("_")})
         Stage(state.pending[0])
     except (TypeError, ValueError, IndexError):
@@ -107,10 +118,19 @@ def current(request) -> LoginState | None:
     return state
 
 
-def serving(request, stage: Stage) -> LoginState | None:
-    """The state if `stage` is the open stage of this session's login, else None."""
+def serving(request, stage: Stage, user=None) -> LoginState | None:
+    """The state if `stage` is the open stage of this session's login, else None.
+
+    An account that may no longer authenticate (deactivated or locked meanwhile) ends the
+    login. `user`: the account the caller already loaded for this state.
+    """
     state = current(request)
     if state is None or state.stage != stage:
+        return None
+    if user is not None and user.pk == state.user_id:
+        state._user = user
+    if not account_can_authenticate(state.user):
+        cancel(request)
         return None
     return state
 
@@ -128,11 +148,9 @@ def complete(request, stage: Stage, *, method: str = "", user=None):
 
     `user`: the account the caller already loaded for this state (saves reading it again).
     """
-    state = serving(request, stage)
+    state = serving(request, stage, user)
     if state is None:
         raise StageError(f"stage {stage} is not the open stage")
-    if user is not None and user.pk == state.user_id:
-        state._user = user
     state.pending.pop(0)
     if method:
         state.methods.append(method)
@@ -151,6 +169,7 @@ def _finish(request, state: LoginState):
 
     user = state.user
     request.session.pop(SESSION_KEY, None)
-    django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    signed_in.on_signed_in(request, user, methods=state.methods)
+    signed_in.set_methods(request, state.methods)
+    # The backend that checked the password (None: Django takes the one configured).
+    django_login(request, user, backend=state.backend or None)
     return redirect(state.next_url or getattr(settings, "LOGIN_REDIRECT_URL", "/"))

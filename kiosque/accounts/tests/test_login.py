@@ -58,14 +58,25 @@ def test_second_factor_stage_is_pending_after_password(client, user, settings):
     assert client.session[stages.SESSION_KEY]["pending"] == ["second_factor"]
 
 
-def test_temporary_password_opens_the_forced_change_then_second_factor(client, user, settings):
+def test_temporary_password_opens_the_second_factor_then_the_forced_change(client, user, settings):
     from kiosque.accounts.flows import credentials
+    from kiosque.audit.models import AuditEvent
+    from kiosque.audit.services import AuditAction
+    from kiosque.mfa.tests.helpers import add_device, current_totp
 
     settings.KIOSQUE_SECOND_FACTOR_REQUIRED = True
+    _device, secret = add_device(user)
     credentials.set_temporary_password(user, "Temporaire-Mdp-42", 7)
     response = login(client, "ndupont", "Temporaire-Mdp-42")
+    assert response.url == reverse("mfa:second_factor")
+    assert client.session[stages.SESSION_KEY]["pending"] == ["second_factor", "password_change"]
+    client.post(response.url, {"action": "choose", "method": "totp"})
+    response = client.post(
+        reverse("mfa:second_factor"),
+        {"action": "verify", "method": "totp", "code": current_totp(secret)},
+    )
     assert response.url == reverse("accounts:password_change_required")
-    assert client.session[stages.SESSION_KEY]["pending"] == ["password_change", "second_factor"]
+    assert "_auth_user_id" not in client.session
     page = client.get(response.url).content.decode()
     assert "Changez votre mot de passe" in page
     assert "mot de passe est temporaire" in page
@@ -74,11 +85,17 @@ def test_temporary_password_opens_the_forced_change_then_second_factor(client, u
         response.url,
         {"new_password1": "Mon-Choix-Perso-7", "new_password2": "Mon-Choix-Perso-7"},
     )
-    assert response.url == reverse("mfa:second_factor")
-    assert "_auth_user_id" not in client.session
+    # Signed in at once: no second login with the new password.
+    assert response.url == settings.LOGIN_REDIRECT_URL
+    assert client.session["_auth_user_id"] == str(user.pk)
     user.refresh_from_db()
     assert user.check_password("Mon-Choix-Perso-7")
     assert not user.must_change_password
+    actions = list(
+        AuditEvent.objects.filter(actor=user).order_by("id").values_list("action", flat=True)
+    )
+    assert actions.index(AuditAction.MFA_VERIFIED) < actions.index(AuditAction.PASSWORD_CHANGED)
+    assert client.get(settings.LOGIN_REDIRECT_URL).status_code == 200
 
 
 def test_forced_change_completes_sign_in_without_second_factor(client, user):

@@ -24,23 +24,38 @@ def test_a_stage_cannot_be_skipped(client, user, settings):
     settings.KIOSQUE_SECOND_FACTOR_REQUIRED = True
     credentials.force_password_change(user, "reviewer")
     login(client, "ndupont")
-    # The second factor is not open while the password change is pending.
-    assert stages.serving(_request_for(client), stages.Stage.SECOND_FACTOR) is None
+    # The password change is not open while the second factor is pending.
+    assert stages.serving(_request_for(client), stages.Stage.PASSWORD_CHANGE) is None
     with pytest.raises(stages.StageError):
-        _complete_in(client, stages.Stage.SECOND_FACTOR)
+        _complete_in(client, stages.Stage.PASSWORD_CHANGE)
     assert "_auth_user_id" not in client.session
 
 
-def test_a_passed_stage_cannot_be_replayed(client, user, settings):
+def test_the_temporary_password_alone_cannot_set_the_permanent_one(client, user, settings):
     settings.KIOSQUE_SECOND_FACTOR_REQUIRED = True
+    credentials.set_temporary_password(user, "Temporaire-Mdp-42", 7)
+    response = login(client, "ndupont", "Temporaire-Mdp-42")
+    assert response.url == reverse("mfa:second_factor")
+    nonce = client.session["_kiosque_login"]["nonce"]
+    assert client.get(FORCED).url == reverse("mfa:second_factor")
+    response = client.post(FORCED, {**CHOSEN, "stage": nonce})
+    assert response.url == reverse("mfa:second_factor")
+    user.refresh_from_db()
+    assert user.check_password("Temporaire-Mdp-42")
+    assert user.must_change_password
+    assert "_auth_user_id" not in client.session
+    assert not AuditEvent.objects.filter(actor=user, action="password.changed").exists()
+
+
+def test_a_passed_stage_cannot_be_replayed(client, user, settings):
     credentials.force_password_change(user, "reviewer")
     login(client, "ndupont")
     nonce = client.session["_kiosque_login"]["nonce"]
     response = client.post(FORCED, {**CHOSEN, "stage": nonce})
-    assert response.url == reverse("mfa:second_factor")
+    assert response.url == settings.LOGIN_REDIRECT_URL
     other = {"new_password1": "Tout-Autre-Mdp-9", "new_password2": "Tout-Autre-Mdp-9"}
     replay = client.post(FORCED, {**other, "stage": nonce})
-    assert replay.url == reverse("mfa:second_factor")
+    assert replay.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Mon-Choix-Perso-7")
 

@@ -11,10 +11,11 @@ from kiosque.mfa.verification import MailedCodeProcess, Outcome, Verification
 LOGIN_CODES = MailedCodeProcess(purpose="login")
 
 
-def send(user, *, request=None, now=None) -> None:
-    """Mail a new code. Raises verification.ResendRefused when asked too often."""
+def send(user, *, attempt: str, request=None, now=None) -> None:
+    """Mail a new code for the sign-in `attempt` (stages.LoginState.attempt_id).
+    Raises verification.ResendRefused when asked too often."""
     with transaction.atomic():
-        code = LOGIN_CODES.issue(user, now=now)
+        code = LOGIN_CODES.issue(user, attempt=attempt, now=now)
         enqueue(
             "mfa/email/code",
             to=[user.email],
@@ -24,8 +25,9 @@ def send(user, *, request=None, now=None) -> None:
         record(AuditAction.MFA_CODE_SENT, request=request, actor=user, target=user)
 
 
-def verify(user, code: str, *, request=None, now=None) -> Verification:
-    result = LOGIN_CODES.verify(user, code, now=now)
+def verify(user, code: str, *, attempt: str, request=None, now=None) -> Verification:
+    """Only a code mailed for this very sign-in `attempt` completes it."""
+    result = LOGIN_CODES.verify(user, code, attempt=attempt, now=now)
     if result.outcome is Outcome.ACCEPTED:
         record(
             AuditAction.MFA_VERIFIED,

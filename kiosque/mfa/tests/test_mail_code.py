@@ -129,7 +129,7 @@ def test_at_most_five_codes_per_15_minutes(process, user):
 
 def test_login_code_mail_reaches_the_smtp_server(user, smtp_server, deliver_outbox, settings):
     settings.KIOSQUE_PLATFORM_NAME = "Grades CVL"
-    mail_code.send(user)
+    mail_code.send(user, attempt="attempt-1")
     assert deliver_outbox() == 1
     (message,) = smtp_server.messages
     assert message["Subject"] == "[Grades CVL] Code d'authentification"
@@ -138,11 +138,11 @@ def test_login_code_mail_reaches_the_smtp_server(user, smtp_server, deliver_outb
     code = code_from(message)
     assert f"Votre code d'authentification unique est : {code}. " in body
     assert "Il expire dans : 1200 secondes." in body
-    assert mail_code.verify(user, code).outcome is Outcome.ACCEPTED
+    assert mail_code.verify(user, code, attempt="attempt-1").outcome is Outcome.ACCEPTED
 
 
 def test_login_code_mail_is_purged_after_delivery_and_audited(user, smtp_server, deliver_outbox):
-    mail_code.send(user)
+    mail_code.send(user, attempt="attempt-1")
     deliver_outbox()
     code = code_from(smtp_server.messages[0])
     from kiosque.mail.models import OutboxMessage

@@ -41,6 +41,6 @@ def test_after_reset_the_user_signs_in_with_the_mail_code(client, user, make_use
 
 
 def test_reset_ends_pending_mail_codes(user, make_user):
-    code = mail_code.LOGIN_CODES.issue(user)
+    code = mail_code.LOGIN_CODES.issue(user, attempt="attempt-1")
     reset_second_factors(user, by=make_user("reviewer", is_staff=True))
-    assert mail_code.verify(user, code).outcome is not Outcome.ACCEPTED
+    assert mail_code.verify(user, code, attempt="attempt-1").outcome is not Outcome.ACCEPTED

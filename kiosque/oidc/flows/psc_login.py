@@ -4,15 +4,10 @@ goes to the registration form with the PSC identity."""
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from kiosque.accounts.backends import account_can_authenticate
 from kiosque.accounts.flows import stages
 from kiosque.audit.services import AuditAction, AuditOutcome, record
 from kiosque.oidc import psc, signins
-
-
-def _usable(user) -> bool:
-    from kiosque.portal.services.access import account_is_usable
-
-    return user.is_active and account_is_usable(user)
 
 
 def finish(request, claims: dict, next_url: str):
@@ -36,7 +31,7 @@ def finish(request, claims: dict, next_url: str):
             context={"method": "psc", "reason": "no_account", "to": "registration"},
         )
         return redirect(reverse("registration:start") + "?psc=1")
-    if not _usable(user):
+    if not account_can_authenticate(user):
         record(
             AuditAction.LOGIN_FAILED,
             request=request,

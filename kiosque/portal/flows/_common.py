@@ -4,14 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from kiosque.accounts import roles
+from kiosque.accounts.backends import account_can_authenticate
 from kiosque.mail.services import enqueue
 from kiosque.portal.models import AccessRequest, Application
 
 
 def is_referent_of(user, application: Application) -> bool:
     return (
-        user.is_authenticated
-        and user.is_active
+        account_can_authenticate(user)
         and roles.has_role(user, roles.APPLICATION_REFERENTS)
         and application.referents.filter(pk=user.pk).exists()
     )
@@ -26,7 +26,7 @@ def ensure_referent(user, application: Application) -> None:
 
 def referent_applications(user):
     """The applications whose requests `user` may review."""
-    if not roles.has_role(user, roles.APPLICATION_REFERENTS) or not user.is_active:
+    if not account_can_authenticate(user) or not roles.has_role(user, roles.APPLICATION_REFERENTS):
         return Application.objects.none()
     return Application.objects.filter(referents=user)
 

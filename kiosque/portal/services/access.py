@@ -6,21 +6,15 @@ very next token or page.
 
 from django.db.models import Q
 
+from kiosque.accounts.backends import account_can_authenticate
 from kiosque.portal.models import AccessGrant, Application, TilePreference
 
 __all__ = ["account_is_usable", "has_access", "granted_roles", "applications_for"]
 
 
 def account_is_usable(user) -> bool:
-    """False for anonymous, deactivated or locked accounts (whatever lock field accounts uses)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if not user.is_active:
-        return False
-    lock_in_force = getattr(user, "lock_in_force", None)
-    if callable(lock_in_force):
-        return not lock_in_force()
-    return not getattr(user, "is_locked", False)
+    """False for anonymous accounts and those the account rule refuses (accounts.backends)."""
+    return account_can_authenticate(user)
 
 
 def _active_grants(user):
