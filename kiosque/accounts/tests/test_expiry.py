@@ -84,3 +84,28 @@ def test_job_runs_through_the_registry(user, clock):
     assert job_registry.claim(job, now=clock.current)
     assert job_registry.run(job)
     assert OutboxMessage.objects.count() == 1
+
+
+def test_a_password_expiring_during_a_session_sends_to_the_change_page(client, user, clock):
+    from django.utils import timezone
+
+    from kiosque.accounts.models import User
+    from kiosque.accounts.tests.conftest import NEW_PASSWORD, PASSWORD, signed_in_client
+
+    signed_in_client(client, user)
+    almost = timezone.now() - timedelta(days=122) + timedelta(minutes=1)
+    User.objects.filter(pk=user.pk).update(password_changed_at=almost)
+    assert client.get("/applications/").status_code == 200
+    clock.advance(minutes=2)  # the password expires while the session is open
+    response = client.get("/applications/")
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:password_change")
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert "Votre mot de passe a expiré" in page.content.decode()
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert client.get("/applications/").status_code == 200

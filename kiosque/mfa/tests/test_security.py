@@ -283,3 +283,23 @@ def test_stage_pages_forbid_caching(staged_client, smtp_server):
     response = staged_client.get(STAGE_URL)
     assert "no-store" in response["Cache-Control"]
     assert "Content-Security-Policy" in response
+
+
+def test_a_mailed_code_completes_only_the_attempt_that_asked_for_it(
+    client, user, smtp_server, deliver_outbox
+):
+    from django.test import Client
+
+    first, second = client, Client()
+    open_second_factor_stage(first, user)
+    open_second_factor_stage(second, user)  # another sign-in of the same account
+    assert first.get(STAGE_URL).status_code == 200
+    assert deliver_outbox() == 1
+    code = code_from(smtp_server.messages[-1])
+    assert second.get(STAGE_URL).status_code == 200  # mails a code of its own
+    response = second.post(STAGE_URL, {"action": "verify", "method": "mail_code", "code": code})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in second.session
+    response = first.post(STAGE_URL, {"action": "verify", "method": "mail_code", "code": code})
+    assert response.status_code == 302
+    assert first.session["_auth_user_id"] == str(user.pk)
