@@ -49,6 +49,7 @@ class User(AbstractUser):
         return f"{self.last_name.upper()} {self.first_name}".strip() or self.username
 
     def lock_in_force(self, now=None) -> bool:
+        """Whether a lock holds now: one fact the account rule reads (accounts.backends)."""
         now = now or timezone.now()
         return self.is_locked and (self.locked_until is None or self.locked_until > now)
 

@@ -1,7 +1,7 @@
 """The whole journey of a health professional, in Chromium, against the real processes.
 
 Account request → confirmation e-mail → a reviewer validates → credentials e-mail → first
-sign-in with the temporary password → forced change with the generator → mail code →
+sign-in with the temporary password → mail code → forced change with the generator →
 "Vos applications" → DCC access request → the referent grants it → the DCC tile opens the
 DCC demo through single sign-on → "Déconnexion" signs out of both → TOTP enrolment → sign-in
 with "Application OTP" → "Historique des connexions". Every page is audited (checks.py)."""
@@ -119,7 +119,8 @@ def review(page, stack, mailbox, check):
 
 
 def first_sign_in(page, mailbox, credentials, check) -> str:
-    """Temporary password → forced change with the generator → mail code. Returns the new
+    """Temporary password → mail code → forced change with the generator (the second factor
+    first: the temporary password alone never sets the permanent one). Returns the new
     password."""
     text = body(credentials)
     login = re.search(r"Identifiant : (\S+)", text).group(1)
@@ -133,6 +134,7 @@ def first_sign_in(page, mailbox, credentials, check) -> str:
     submit_password(page, login, "pas-le-bon-mot-de-passe")
     check(page, "connexion-erreur")
     submit_password(page, login, temporary)
+    enter_mail_code(page, mailbox, EMAIL, check)
     expect(page.get_by_role("heading", name="Changez votre mot de passe")).to_be_visible()
     check(page, "nouveau-mot-de-passe", screenshot=True)
     page.get_by_role("button", name="Envoyer").click()
@@ -143,8 +145,6 @@ def first_sign_in(page, mailbox, credentials, check) -> str:
     expect(page.get_by_label(label("Confirmation du nouveau mot de passe"))).to_have_value(chosen)
     check(page, "nouveau-mot-de-passe-genere")
     page.get_by_role("button", name="Envoyer").click()
-
-    enter_mail_code(page, mailbox, EMAIL, check)
     expect(page.get_by_role("heading", name="Vos applications")).to_be_visible()
     expect(page.get_by_text("Connecté en tant que DUPONT Nathalie")).to_be_visible()
     return chosen
