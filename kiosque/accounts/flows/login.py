@@ -1,5 +1,5 @@
 """Identifier + password: find the account, apply the brute-force limits, check the password,
-then open the remaining stages (forced password change, second factor).
+then open the remaining stages (accounts.flows.stages.LOGIN_STAGES).
 
 Unknown logins go through the same steps as wrong passwords: the same throttle (under a key
 derived from what was typed), a password hash of the same cost (as Django's ModelBackend
@@ -55,17 +55,6 @@ def password_expired(user, now=None) -> bool:
         return False
     max_age = timedelta(days=conf.get("KIOSQUE_PASSWORD_MAX_AGE_DAYS"))
     return user.password_changed_at + max_age <= (now or timezone.now())
-
-
-def stages_for(user) -> list[stages.Stage]:
-    """The second factor first: a password alone (a temporary one, say) never sets the
-    permanent password."""
-    pending = []
-    if conf.get("KIOSQUE_SECOND_FACTOR_REQUIRED"):
-        pending.append(stages.Stage.SECOND_FACTOR)
-    if user.must_change_password or password_expired(user):
-        pending.append(stages.Stage.PASSWORD_CHANGE)
-    return pending
 
 
 def _wrong_credentials() -> str:
@@ -230,5 +219,7 @@ def authenticate(request, identifier: str, password: str, next_url: str = "") ->
         user.must_change_password = True
         user.must_change_reason = PasswordChangeReason.EXPIRED
         user.save(update_fields=["must_change_password", "must_change_reason"])
-    response = stages.begin(request, user, stages_for(user), method="password", next_url=next_url)
+    response = stages.begin(
+        request, user, stages.pending_for(user), method="password", next_url=next_url
+    )
     return LoginResult(response=response)

@@ -1,6 +1,10 @@
 """The sign-in as a sequence of explicit stages held in the session.
 
-identifier + password → (forced password change) → second factor → signed in.
+identifier + password → second factor → (forced password change) → signed in.
+
+The stages are declared once, as classes in `LOGIN_STAGES` (in the manner of allauth's
+login stages): each says whom it concerns and where it is served. Adding a stage is adding
+its class there; the order of the list is the order of the sign-in.
 
 Nothing but this module writes the login state. A view serving a stage asks
 `current(request)` and checks the stage it serves; it calls `complete(...)` when
@@ -22,21 +26,59 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from kiosque.accounts import conf
 from kiosque.accounts.backends import account_can_authenticate
 
 SESSION_KEY = "_kiosque_login"
 
 
-class Stage(StrEnum):
-    PASSWORD_CHANGE = "password_change"  # noqa: S105 - a stage name
-    SECOND_FACTOR = "second_factor"
+class LoginStage:
+    """A stage after the password: its name, where it is served, whom it concerns."""
+
+    name: str  # the member of `Stage`
+    key: str  # what the session holds
+    url_name: str
+
+    @classmethod
+    def applies(cls, user) -> bool:
+        raise NotImplementedError
 
 
-# Where each stage is served. The second-factor stage belongs to the mfa app.
-STAGE_URL_NAMES = {
-    Stage.PASSWORD_CHANGE: "accounts:password_change_required",
-    Stage.SECOND_FACTOR: "mfa:second_factor",
-}
+class SecondFactorStage(LoginStage):
+    """Served by the mfa app. First: nothing after it is open to a password alone."""
+
+    name, key, url_name = "SECOND_FACTOR", "second_factor", "mfa:second_factor"
+
+    @classmethod
+    def applies(cls, user) -> bool:
+        return conf.get("KIOSQUE_SECOND_FACTOR_REQUIRED")
+
+
+class PasswordChangeStage(LoginStage):
+    """A temporary, expired or change-requested password is replaced before signing in."""
+
+    name, key, url_name = "PASSWORD_CHANGE", "password_change", "accounts:password_change_required"
+
+    @classmethod
+    def applies(cls, user) -> bool:
+        from kiosque.accounts.flows.login import password_expired
+
+        return user.must_change_password or password_expired(user)
+
+
+# The stages of the sign-in, in order: the one place to add a stage.
+LOGIN_STAGES: tuple[type[LoginStage], ...] = (SecondFactorStage, PasswordChangeStage)
+Stage = StrEnum("Stage", [(stage.name, stage.key) for stage in LOGIN_STAGES])
+_BY_KEY = {stage.key: stage for stage in LOGIN_STAGES}
+
+
+def pending_for(user) -> list[Stage]:
+    """The stages `user` must pass after the password, in order."""
+    return [Stage(stage.key) for stage in LOGIN_STAGES if stage.applies(user)]
+
+
+def _url(stage: Stage) -> str:
+    return reverse(_BY_KEY[str(stage)].url_name)
 
 
 class StageError(Exception):
@@ -96,7 +138,7 @@ def begin(request, user, stages: list[Stage], *, method: str, next_url: str = ""
     if not state.pending:
         return _finish(request, state)
     _save(request, state)
-    return redirect(reverse(STAGE_URL_NAMES[state.stage]))
+    return redirect(_url(state.stage))
 
 
 def current(request) -> LoginState | None:
@@ -140,7 +182,7 @@ def redirect_to_open_stage(request):
     state = current(request)
     if state is None:
         return redirect(settings.LOGIN_URL)
-    return redirect(reverse(STAGE_URL_NAMES[state.stage]))
+    return redirect(_url(state.stage))
 
 
 def complete(request, stage: Stage, *, method: str = "", user=None):
@@ -156,7 +198,7 @@ def complete(request, stage: Stage, *, method: str = "", user=None):
         state.methods.append(method)
     if state.pending:
         _save(request, state)
-        return redirect(reverse(STAGE_URL_NAMES[state.stage]))
+        return redirect(_url(state.stage))
     return _finish(request, state)
 
 

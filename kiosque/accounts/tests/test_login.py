@@ -166,3 +166,20 @@ def test_admin_login_form_cannot_be_posted_directly(client, make_user):
     )
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_the_stages_are_the_declared_list_in_its_order(client, user, settings, monkeypatch):
+    from kiosque.accounts.flows import credentials
+
+    settings.KIOSQUE_SECOND_FACTOR_REQUIRED = True
+    credentials.force_password_change(user, "reviewer")
+    assert [stage.key for stage in stages.LOGIN_STAGES] == ["second_factor", "password_change"]
+    assert stages.pending_for(user) == [stages.Stage.SECOND_FACTOR, stages.Stage.PASSWORD_CHANGE]
+    # The list alone decides: reversed, the sign-in serves the stages reversed.
+    monkeypatch.setattr(stages, "LOGIN_STAGES", tuple(reversed(stages.LOGIN_STAGES)))
+    response = login(client, "ndupont")
+    assert response.url == reverse("accounts:password_change_required")
+    assert client.session[stages.SESSION_KEY]["pending"] == ["password_change", "second_factor"]
+    # A stage that does not concern the account is not opened.
+    settings.KIOSQUE_SECOND_FACTOR_REQUIRED = False
+    assert stages.pending_for(user) == [stages.Stage.PASSWORD_CHANGE]
