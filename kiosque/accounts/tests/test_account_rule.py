@@ -81,6 +81,16 @@ def psc_sign_in(user, state, ctx):
     return response != "unusable" and "_auth_user_id" in request.session
 
 
+def login_stage(user, state, ctx):
+    """A sign-in waiting at its second factor when the account changes."""
+    from kiosque.mfa.tests.helpers import STAGE_URL, open_second_factor_stage
+
+    client = Client()
+    open_second_factor_stage(client, user)
+    _apply(user, state)
+    return client.get(STAGE_URL).status_code == 200
+
+
 def reset_request(user, state, ctx):
     _apply(user, state)
     reset.request_reset(_request_with_session(), user.email)
@@ -227,6 +237,7 @@ def referent_grant(user, state, ctx):
 ENTRIES = [
     password_sign_in,
     psc_sign_in,
+    login_stage,
     reset_request,
     reset_link,
     forgotten_login_mail,
