@@ -76,9 +76,6 @@ APPLICATIONS = [
 ]
 
 
-# Applications reached without a request (the others need one).
-OPEN_APPLICATIONS = {"omedit"}
-
 COMMUNITIES = [
     ("oncocentre", "OncoCentre", "Réseau régional de cancérologie."),
     ("ght-18", "GHT 18", "Groupement hospitalier de territoire du Cher."),
@@ -187,7 +184,9 @@ def load_catalogue() -> list[Application]:
                 "description": description,
                 "tile": f"portal/tiles/{slug}.svg",
                 "launch_url": url,
-                "requires_request": slug not in OPEN_APPLICATIONS,
+                # Every application of the guides is asked for (at registration, as an
+                # interest, or later from "Demandes d'accès"), Omédit Observatoire included.
+                "requires_request": True,
                 "position": position * 10,
                 **extra,
             },
@@ -195,10 +194,9 @@ def load_catalogue() -> list[Application]:
         application.required_communities.set(
             Community.objects.filter(slug__in=REQUIRED_COMMUNITIES.get(slug, []))
         )
-        if application.requires_request:
-            is_dcc = slug == "dcc"
-            _load_fields(application, DCC_FIELDS if is_dcc else GENERIC_FIELDS)
-            _load_roles(application, DCC_ROLES if is_dcc else GENERIC_ROLES)
+        is_dcc = slug == "dcc"
+        _load_fields(application, DCC_FIELDS if is_dcc else GENERIC_FIELDS)
+        _load_roles(application, DCC_ROLES if is_dcc else GENERIC_ROLES)
         applications.append(application)
     return applications
 
