@@ -42,7 +42,10 @@ class ApplicationAdmin(admin.ModelAdmin):
     inlines = [RequestFieldInline, ApplicationRoleInline]
     fieldsets = (
         (None, {"fields": ("name", "slug", "long_name", "description", "is_active", "position")}),
-        (_("Tuile et lancement"), {"fields": ("tile", "tile_upload", "launch_url")}),
+        (
+            _("Tuile et lancement"),
+            {"fields": ("tile", "tile_upload", "launch_url", "initiate_login_uri")},
+        ),
         (
             _("Demande d'accès"),
             {

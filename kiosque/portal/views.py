@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kiosque.portal.flows import ordering, request_access
+from kiosque.portal.flows import launch, ordering, request_access
 from kiosque.portal.flows._common import referent_applications
 from kiosque.portal.forms import AccessRequestForm, ReplyForm
 from kiosque.portal.models import AccessRequest, Application
@@ -52,9 +52,10 @@ def _active_application(slug: str) -> Application:
 @login_required
 def open_application(request, slug):
     application = _active_application(slug)
-    if not has_access(request.user, application) or not application.launch_url:
+    target = launch.launch_target(application)
+    if not has_access(request.user, application) or not target:
         raise Http404(_("Vous n'avez pas accès à cette application."))
-    return redirect(application.launch_url)
+    return redirect(target)
 
 
 @login_required
