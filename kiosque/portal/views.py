@@ -32,6 +32,10 @@ def home(request):
     for application in Application.objects.filter(is_active=True, requires_request=True):
         if application.pk not in mine_ids:
             application.latest_request = latest.get(application.pk)
+            application.awaits_form = bool(
+                application.latest_request
+                and request_access.awaits_form(application.latest_request)
+            )
             requestable.append(application)
     return render(
         request,
@@ -97,6 +101,8 @@ def request_form(request, slug):
     if pending is not None:
         context["pending"] = pending
         context["reply_form"] = ReplyForm()
+        if request_access.awaits_form(pending):
+            return _complete_form(request, application, pending, context)
         return render(request, "portal/request.html", context)
     form = AccessRequestForm(application, request.user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -108,6 +114,20 @@ def request_form(request, slug):
             return redirect("portal:request_thanks", slug=application.slug)
     context["form"] = form
     context["last_request"] = _latest_requests(request.user).get(application.pk)
+    return render(request, "portal/request.html", context)
+
+
+def _complete_form(request, application, pending, context):
+    """The application's form for a request opened from the registration interests."""
+    form = AccessRequestForm(application, request.user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            request_access.complete(request.user, pending, form.answers(), request=request)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("portal:request_thanks", slug=application.slug)
+    context["form"] = form
     return render(request, "portal/request.html", context)
 
 
