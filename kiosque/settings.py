@@ -269,6 +269,9 @@ KIOSQUE_PSC_CLIENT_ID = env.str("KIOSQUE_PSC_CLIENT_ID", "")
 KIOSQUE_PSC_CLIENT_SECRET = env.str("KIOSQUE_PSC_CLIENT_SECRET", "")
 KIOSQUE_PSC_SCOPE = env.str("KIOSQUE_PSC_SCOPE", "openid scope_all")
 KIOSQUE_PSC_ACR_VALUES = env.str("KIOSQUE_PSC_ACR_VALUES", "eidas1")
+# Where the DCC demo relying party (examples/dcc_demo) answers: `kiosque devserver` starts it
+# there, and `kiosque demo` points the DCC's tile and OpenID Connect client at it.
+KIOSQUE_DCC_DEMO_URL = env.str("KIOSQUE_DCC_DEMO_URL", "http://127.0.0.1:8001").rstrip("/")
 
 # Second factors (kiosque.mfa)
 KIOSQUE_MAIL_CODE_SECONDS = env.int("KIOSQUE_MAIL_CODE_SECONDS", 1200)

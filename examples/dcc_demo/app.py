@@ -1,27 +1,35 @@
 """A small relying party standing for the DCC (Dossier Communicant de Cancérologie).
 
 It signs professionals in through Kiosque (OpenID Connect, Authlib's Django client),
-shows "Mes RCP" with the identity and roles it received, and honours back-channel logout:
-a logout token from Kiosque ends the matching session here.
+shows "Mes RCP" with the identity and roles it received (pages.py), and honours back-channel
+logout: a logout token from Kiosque ends the matching session here.
 
-    python examples/dcc_demo/app.py --bind 127.0.0.1:8001 --config var/dcc_demo_client.json
+Kiosque's tile opens /initiate-login (OpenID Connect Core §4, third-party-initiated login):
+the demo checks `iss`, keeps `target_link_uri` when it is one of its own pages, passes
+`login_hint` on, and starts the authorization request at once, so the professional lands
+signed in.
 
-The config file (written by `kiosque demo`) holds issuer, client_id and client_secret;
-each can also be given on the command line. Sessions are signed cookies; the sessions ended
-by back-channel logout are remembered in memory (one process).
+    python examples/dcc_demo/app.py --config var/dcc_demo_client.json [--bind 127.0.0.1:8001]
+
+The config file (written by `kiosque demo`) holds issuer, client_id, client_secret and the
+demo's own address (url, from KIOSQUE_DCC_DEMO_URL); each can also be given on the command
+line. Sessions are signed cookies; the sessions ended by back-channel logout are remembered in
+memory (one process).
 """
 
 import argparse
-import html
+import datetime
 import json
 import secrets
 import sys
 import threading
 from pathlib import Path
 from socketserver import ThreadingMixIn
+from urllib.parse import urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import django
+import pages
 from django.conf import settings
 
 ENDED_SIDS: set[str] = set()
@@ -33,12 +41,16 @@ def configure(issuer: str, client_id: str, client_secret: str, base_url: str) ->
     settings.configure(
         DEBUG=False,
         SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS=["127.0.0.1", "localhost"],
+        ALLOWED_HOSTS=["127.0.0.1", "localhost", urlsplit(base_url).hostname],
         ROOT_URLCONF=__name__,
         INSTALLED_APPS=["django.contrib.sessions"],
-        MIDDLEWARE=["django.contrib.sessions.middleware.SessionMiddleware"],
+        MIDDLEWARE=[
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+        ],
         SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies",
         SESSION_COOKIE_NAME="dcc_demo_session",
+        CSRF_COOKIE_NAME="dcc_demo_csrftoken",
         USE_TZ=True,
         DCC_ISSUER=issuer.rstrip("/"),
         DCC_CLIENT_ID=client_id,
@@ -67,16 +79,16 @@ def oauth_client():
     return OAUTH
 
 
-PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
-<title>{title} — DCC (démo)</title></head><body>
-<header><strong>DCC — Dossier Communicant de Cancérologie (démonstration)</strong></header>
-<main>{body}</main></body></html>"""
-
-
-def page(title: str, body: str, status: int = 200):
+def page(title_and_body: tuple[str, str], status: int = 200, request=None):
     from django.http import HttpResponse
+    from django.middleware.csrf import get_token
 
-    return HttpResponse(PAGE.format(title=html.escape(title), body=body), status=status)
+    user = current_user(request) if request is not None else None
+    token = get_token(request) if user is not None else ""
+    title, body = title_and_body
+    response = HttpResponse(pages.layout(title, body, user, token), status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def current_user(request):
@@ -94,34 +106,43 @@ def current_user(request):
 def home(request):
     user = current_user(request)
     if user is None:
-        return page(
-            "Accueil",
-            "<h1>Bienvenue sur le DCC</h1><p>Vous n'êtes pas connecté(e).</p>"
-            '<p><a id="login" href="/login">Se connecter</a></p>',
-        )
-    claims = user["claims"]
-    rows = "".join(
-        f"<tr><th>{html.escape(k)}</th><td><code>{html.escape(json.dumps(v, ensure_ascii=False))}"
-        "</code></td></tr>"
-        for k, v in sorted(claims.items())
-    )
-    roles = ", ".join(claims.get("roles") or []) or "aucun"
-    name = html.escape(claims.get("name") or claims.get("sub", ""))
-    return page(
-        "Mes RCP",
-        f'<h1>Mes RCP</h1><p id="who">Connecté(e) : {name}</p>'
-        f'<p id="national-id">Identifiant national : '
-        f"{html.escape(str(claims.get('SubjectNameID', '—')))}</p>"
-        f'<p id="roles">Rôles : {html.escape(roles)}</p>'
-        "<p>Aucune RCP programmée.</p>"
-        f'<h2>Identité reçue</h2><table id="claims">{rows}</table>'
-        '<p><a id="logout" href="/logout">Se déconnecter</a></p>',
-    )
+        return page(pages.signed_out(), request=request)
+    return page(pages.mes_rcp(user, datetime.date.today()), request=request)
+
+
+def _redirect_uri() -> str:
+    return settings.DCC_BASE_URL + "/callback"
 
 
 def login(request):
-    redirect_uri = settings.DCC_BASE_URL + "/callback"
-    return oauth_client().authorize_redirect(request, redirect_uri)
+    return oauth_client().authorize_redirect(request, _redirect_uri())
+
+
+def _own_page(target: str) -> str:
+    """`target_link_uri` when it is a page of this application, else its home page (the RP
+    must not be an open redirector, OIDC Core §4)."""
+    base, parts = urlsplit(settings.DCC_BASE_URL), urlsplit(target)
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not parts.path.startswith("/"):
+        return "/"
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def initiate_login(request):
+    """Third-party-initiated login (OIDC Core §4): Kiosque's tile asks us to sign in."""
+    params = request.POST if request.method == "POST" else request.GET
+    if params.get("iss", "") != settings.DCC_ISSUER:
+        return page(
+            pages.message(
+                "Connexion impossible",
+                "La demande de connexion ne vient pas du portail de ce DCC.",
+            ),
+            status=400,
+        )
+    request.session["after_login"] = _own_page(params.get("target_link_uri", ""))
+    extra = {}
+    if params.get("login_hint"):
+        extra["login_hint"] = params["login_hint"][:200]
+    return oauth_client().authorize_redirect(request, _redirect_uri(), **extra)
 
 
 def callback(request):
@@ -131,19 +152,28 @@ def callback(request):
     try:
         token = oauth_client().authorize_access_token(request)
     except OAuthError as error:
-        return page("Erreur", f"<h1>Connexion refusée</h1><p>{html.escape(error.error)}</p>", 400)
+        return page(pages.message("Connexion refusée", error.error), status=400)
     claims = dict(token["userinfo"])
     claims.update(oauth_client().userinfo(token=token))
+    target = request.session.pop("after_login", "/")
     request.session.cycle_key()
     request.session["user"] = {
         "sid": claims.get("sid"),
         "claims": claims,
         "id_token": token["id_token"],
     }
-    return redirect("/")
+    return redirect(_own_page(settings.DCC_BASE_URL + target))
 
 
 def logout(request):
+    """POST signs out here and at Kiosque (RP-initiated logout); GET asks first."""
+    from django.middleware.csrf import get_token
+    from django.shortcuts import redirect
+
+    if request.method != "POST":
+        if current_user(request) is None:
+            return redirect("/")
+        return page(pages.confirm_logout(get_token(request)), request=request)
     user = request.session.get("user") or {}
     request.session.flush()
     if user.get("id_token"):
@@ -152,9 +182,21 @@ def logout(request):
             post_logout_redirect_uri=settings.DCC_BASE_URL + "/",
             id_token_hint=user["id_token"],
         )
-    from django.shortcuts import redirect
-
     return redirect("/")
+
+
+def style(request):
+    from django.http import HttpResponse
+
+    return HttpResponse(pages.STYLE, content_type="text/css; charset=utf-8")
+
+
+def favicon(request):
+    from django.http import HttpResponse
+
+    response = HttpResponse(pages.FAVICON, content_type="image/svg+xml")
+    response["Cache-Control"] = "max-age=86400"
+    return response
 
 
 def backchannel_logout(request):
@@ -210,10 +252,15 @@ def _urlpatterns():
     return [
         path("", home),
         path("login", login),
+        # A third party (Kiosque) may POST it: no CSRF token to expect (OIDC Core §4).
+        path("initiate-login", csrf_exempt(initiate_login)),
         path("callback", callback),
         path("logout", logout),
         path("backchannel-logout", csrf_exempt(backchannel_logout)),
         path("ended-sessions", ended),
+        path("style.css", style),
+        path("favicon.svg", favicon),
+        path("favicon.ico", favicon),
     ]
 
 
@@ -228,19 +275,21 @@ class _QuietHandler(WSGIRequestHandler):
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bind", default="127.0.0.1:8001")
+    parser.add_argument("--bind", default="", help="HOST:PORT (default: the config's url)")
     parser.add_argument("--config", default="", help="JSON written by `kiosque demo`")
     parser.add_argument("--issuer", default="")
     parser.add_argument("--client-id", default="")
     parser.add_argument("--client-secret", default="")
     args = parser.parse_args(argv)
     config = json.loads(Path(args.config).read_text()) if args.config else {}
-    host, port = args.bind.rsplit(":", 1)
+    url = config.get("url", "http://127.0.0.1:8001")
+    parts = urlsplit(url)
+    host, port = (args.bind or f"{parts.hostname}:{parts.port or 80}").rsplit(":", 1)
     configure(
         issuer=args.issuer or config.get("issuer", "http://127.0.0.1:8000"),
         client_id=args.client_id or config["client_id"],
         client_secret=args.client_secret or config["client_secret"],
-        base_url=f"http://{host}:{port}",
+        base_url=f"http://{host}:{port}" if args.bind else url,
     )
     global urlpatterns
     urlpatterns = _urlpatterns()

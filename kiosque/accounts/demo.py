@@ -1,8 +1,7 @@
 """Demo staff: one account reviewer and one DCC referent. Passwords are printed once."""
 
-from django.contrib.auth.models import Group
-
 from kiosque.accounts import roles
+from kiosque.accounts.flows.staff_roles import ensure_role_groups
 from kiosque.accounts.models import User
 from kiosque.accounts.passwords import generate_password
 
@@ -27,13 +26,12 @@ DEMO_STAFF = [
 
 
 def load(stdout) -> None:
-    for name in roles.ALL:
-        Group.objects.get_or_create(name=name)
+    groups = ensure_role_groups()
     for spec in DEMO_STAFF:
         spec = dict(spec)
         role = spec.pop("role")
         user, created = User.objects.get_or_create(username=spec["username"], defaults=spec)
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(groups[role])
         if created:
             password = generate_password()
             user.set_password(password)

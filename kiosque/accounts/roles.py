@@ -4,6 +4,34 @@ ACCOUNT_MANAGERS = "Gestionnaire de comptes"
 APPLICATION_REFERENTS = "Référent application"
 ALL = (ACCOUNT_MANAGERS, APPLICATION_REFERENTS)
 
+# What each role may do in the back-office (Django admin). Read-only for the reviewers: they
+# act on accounts through /gestion/ (audited, mailed), never by editing rows. The referents
+# edit their own applications only (portal/admin.py narrows the rows).
+BACK_OFFICE_PERMISSIONS = {
+    ACCOUNT_MANAGERS: (
+        "audit.view_auditevent",
+        "accounts.view_user",
+        "accounts.view_connectionattempt",
+        "accounts.view_loginthrottle",
+        "professionals.view_professionalprofile",
+        "registration.view_registrationrequest",
+    ),
+    APPLICATION_REFERENTS: (
+        "portal.view_application",
+        "portal.change_application",
+        "portal.view_requestfield",
+        "portal.add_requestfield",
+        "portal.change_requestfield",
+        "portal.delete_requestfield",
+        "portal.view_applicationrole",
+        "portal.add_applicationrole",
+        "portal.change_applicationrole",
+        "portal.delete_applicationrole",
+        "portal.view_accessrequest",
+        "portal.view_accessgrant",
+    ),
+}
+
 # A page asks several role questions about the same request.user (the menu, the view): the
 # names of its groups are read once per user instance, like Django's own permission caches.
 _CACHE = "_kiosque_role_names"

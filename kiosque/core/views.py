@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -10,6 +10,9 @@ from kiosque.core import health
 
 @require_GET
 def home(request):
+    if request.user.is_authenticated:
+        # One place for the tiles: "Vos applications" (the menu and the sign-in lead there too).
+        return redirect("portal:home")
     return render(
         request,
         "core/home.html",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from kiosque.accounts import roles
 from kiosque.portal.models import (
     AccessGrant,
     AccessRequest,
@@ -10,6 +11,17 @@ from kiosque.portal.models import (
     CommunityMembership,
     RequestField,
 )
+
+
+def referent_scope(request) -> bool:
+    """A referent (not a superuser) sees and edits only the applications they are referent of."""
+    user = request.user
+    return not user.is_superuser and roles.has_role(user, roles.APPLICATION_REFERENTS)
+
+
+# What a referent may not change on their own application: who reviews it, whether it is
+# asked for, whether it is offered at all, its code.
+REFERENT_READ_ONLY = ("slug", "is_active", "requires_request", "referents", "required_communities")
 
 
 class RequestFieldInline(admin.StackedInline):
@@ -40,9 +52,26 @@ class ApplicationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("referents", "required_communities")
     inlines = [RequestFieldInline, ApplicationRoleInline]
+
+    def get_queryset(self, request):
+        applications = super().get_queryset(request)
+        if referent_scope(request):
+            return applications.filter(referents=request.user)
+        return applications
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, *REFERENT_READ_ONLY) if referent_scope(request) else fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if referent_scope(request) else super().get_prepopulated_fields(request, obj)
+
     fieldsets = (
         (None, {"fields": ("name", "slug", "long_name", "description", "is_active", "position")}),
-        (_("Tuile et lancement"), {"fields": ("tile", "tile_upload", "launch_url")}),
+        (
+            _("Tuile et lancement"),
+            {"fields": ("tile", "tile_upload", "launch_url", "initiate_login_uri")},
+        ),
         (
             _("Demande d'accès"),
             {
@@ -86,6 +115,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if referent_scope(request):
+            return rows.filter(application__referents=request.user)
+        return rows
 
 
 @admin.register(AccessRequest)

@@ -1,6 +1,7 @@
 """Demo catalogue: the applications of the 2025 guide and those of the older guide."""
 
 from kiosque.accounts.models import User
+from kiosque.oidc.demo import rp_url
 from kiosque.portal.models import Application, ApplicationRole, Community, RequestField
 
 DCC_DESCRIPTION = (
@@ -26,7 +27,7 @@ APPLICATIONS = [
         "DCC",
         "Dossier Communicant de Cancérologie",
         DCC_DESCRIPTION,
-        "http://127.0.0.1:8001/",
+        None,  # the DCC demo relying party: KIOSQUE_DCC_DEMO_URL (see dcc_addresses)
     ),
     (
         "sphere",
@@ -75,9 +76,6 @@ APPLICATIONS = [
     ),
 ]
 
-
-# Applications reached without a request (the others need one).
-OPEN_APPLICATIONS = {"omedit"}
 
 COMMUNITIES = [
     ("oncocentre", "OncoCentre", "Réseau régional de cancérologie."),
@@ -174,11 +172,16 @@ def _load_roles(application: Application, roles: list[tuple[str, str]]) -> None:
         )
 
 
+def dcc_addresses() -> dict:
+    """The DCC tile opens the demo relying party signed in (third-party-initiated login)."""
+    return {"launch_url": f"{rp_url()}/", "initiate_login_uri": f"{rp_url()}/initiate-login"}
+
+
 def load_catalogue() -> list[Application]:
     _load_communities()
     applications = []
     for position, (slug, name, long_name, description, url) in enumerate(APPLICATIONS, start=1):
-        extra = DCC_REQUEST if slug == "dcc" else {}
+        extra = {**DCC_REQUEST, **dcc_addresses()} if slug == "dcc" else {"launch_url": url}
         application, _ = Application.objects.update_or_create(
             slug=slug,
             defaults={
@@ -186,8 +189,9 @@ def load_catalogue() -> list[Application]:
                 "long_name": long_name,
                 "description": description,
                 "tile": f"portal/tiles/{slug}.svg",
-                "launch_url": url,
-                "requires_request": slug not in OPEN_APPLICATIONS,
+                # Every application of the guides is asked for (at registration, as an
+                # interest, or later from "Demandes d'accès"), Omédit Observatoire included.
+                "requires_request": True,
                 "position": position * 10,
                 **extra,
             },
@@ -195,10 +199,9 @@ def load_catalogue() -> list[Application]:
         application.required_communities.set(
             Community.objects.filter(slug__in=REQUIRED_COMMUNITIES.get(slug, []))
         )
-        if application.requires_request:
-            is_dcc = slug == "dcc"
-            _load_fields(application, DCC_FIELDS if is_dcc else GENERIC_FIELDS)
-            _load_roles(application, DCC_ROLES if is_dcc else GENERIC_ROLES)
+        is_dcc = slug == "dcc"
+        _load_fields(application, DCC_FIELDS if is_dcc else GENERIC_FIELDS)
+        _load_roles(application, DCC_ROLES if is_dcc else GENERIC_ROLES)
         applications.append(application)
     return applications
 

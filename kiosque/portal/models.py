@@ -92,6 +92,16 @@ class Application(models.Model):
         help_text=_("Remplace l'image statique si elle est renseignée (SVG ou PNG)."),
     )
     launch_url = models.URLField(_("adresse de lancement"), blank=True)
+    initiate_login_uri = models.URLField(
+        _("adresse de connexion initiée par le portail"),
+        blank=True,
+        help_text=_(
+            "initiate_login_uri d'OpenID Connect : la tuile y envoie l'utilisateur avec iss et "
+            "target_link_uri (l'adresse de lancement), et l'application lance aussitôt sa "
+            "connexion par Kiosque, pour que l'utilisateur arrive connecté. Vide : la tuile "
+            "ouvre l'adresse de lancement."
+        ),
+    )
     requires_request = models.BooleanField(_("accès sur demande"), default=True)
     position = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=100)
     is_active = models.BooleanField(_("active"), default=True)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kiosque.portal.flows import ordering, request_access
+from kiosque.portal.flows import launch, ordering, request_access
 from kiosque.portal.flows._common import referent_applications
 from kiosque.portal.forms import AccessRequestForm, ReplyForm
 from kiosque.portal.models import AccessRequest, Application
@@ -32,6 +32,10 @@ def home(request):
     for application in Application.objects.filter(is_active=True, requires_request=True):
         if application.pk not in mine_ids:
             application.latest_request = latest.get(application.pk)
+            application.awaits_form = bool(
+                application.latest_request
+                and request_access.awaits_form(application.latest_request)
+            )
             requestable.append(application)
     return render(
         request,
@@ -52,9 +56,10 @@ def _active_application(slug: str) -> Application:
 @login_required
 def open_application(request, slug):
     application = _active_application(slug)
-    if not has_access(request.user, application) or not application.launch_url:
+    target = launch.launch_target(application)
+    if not has_access(request.user, application) or not target:
         raise Http404(_("Vous n'avez pas accès à cette application."))
-    return redirect(application.launch_url)
+    return redirect(target)
 
 
 @login_required
@@ -96,6 +101,8 @@ def request_form(request, slug):
     if pending is not None:
         context["pending"] = pending
         context["reply_form"] = ReplyForm()
+        if request_access.awaits_form(pending):
+            return _complete_form(request, application, pending, context)
         return render(request, "portal/request.html", context)
     form = AccessRequestForm(application, request.user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -107,6 +114,20 @@ def request_form(request, slug):
             return redirect("portal:request_thanks", slug=application.slug)
     context["form"] = form
     context["last_request"] = _latest_requests(request.user).get(application.pk)
+    return render(request, "portal/request.html", context)
+
+
+def _complete_form(request, application, pending, context):
+    """The application's form for a request opened from the registration interests."""
+    form = AccessRequestForm(application, request.user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            request_access.complete(request.user, pending, form.answers(), request=request)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("portal:request_thanks", slug=application.slug)
+    context["form"] = form
     return render(request, "portal/request.html", context)
 
 

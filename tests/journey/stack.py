@@ -77,22 +77,6 @@ def dcc_demo(config: Path, port: int, log_path: Path):
                 process.wait()
 
 
-# Point the demo's DCC (tile and OIDC client) at the relying party's free port.
-REPOINT_DCC = """
-from kiosque.portal.models import Application
-dcc = Application.objects.get(slug="dcc")
-dcc.launch_url = "{rp}/login"
-dcc.save(update_fields=["launch_url"])
-oauth = dcc.oidc_client.oauth_application
-oauth.redirect_uris = "{rp}/callback"
-oauth.post_logout_redirect_uris = "{rp}/"
-oauth.save()
-client = dcc.oidc_client
-client.backchannel_logout_uri = "{rp}/backchannel-logout"
-client.save()
-"""
-
-
 @contextmanager
 def kiosque_stack(tmp_path: Path):
     smtp = SMTPTestServer()
@@ -110,6 +94,8 @@ def kiosque_stack(tmp_path: Path):
             KIOSQUE_BASE_URL=base,
             KIOSQUE_CAPTCHA_TEST_MODE="1",
             KIOSQUE_MAIL_POLL_SECONDS="0.2",
+            # `kiosque demo` points the DCC's tile and OIDC client at the relying party.
+            KIOSQUE_DCC_DEMO_URL=rp,
         )
         migrate = run_kiosque("migrate", "--no-input", env=env, timeout=300)
         assert migrate.returncode == 0, migrate.stderr
@@ -118,10 +104,9 @@ def kiosque_stack(tmp_path: Path):
         passwords = dict(DEMO_PASSWORD.findall(demo.stdout))
         assert {"gestionnaire", "referent.dcc"} <= set(passwords), demo.stdout
         kiosque = Stack(base=base, rp=rp, smtp=smtp, env=env, staff_passwords=passwords)
-        kiosque.shell(REPOINT_DCC.format(rp=rp))
         config = tmp_path / "var" / "dcc_demo_client.json"
         settings = json.loads(config.read_text())
-        assert settings["issuer"] == base
+        assert (settings["issuer"], settings["url"]) == (base, rp)
 
         stack.enter_context(running("worker", env=env, log_path=tmp_path / "worker.log"))
         stack.enter_context(

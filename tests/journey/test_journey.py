@@ -196,16 +196,21 @@ def open_the_dcc_and_sign_out(page, stack, mailbox, password, check):
     mine = page.locator("section", has=page.get_by_role("heading", name="Vos applications"))
     check(page, "vos-applications-dcc", screenshot=True)
     mine.get_by_role("link", name="DCC", exact=True).click()
-    page.wait_for_url(f"{stack.rp}/")  # single sign-on: no second login
+    # The tile's initiate-login signs her in: no "Se connecter" click on the DCC.
+    page.wait_for_url(f"{stack.rp}/")
     expect(page.get_by_role("heading", name="Mes RCP")).to_be_visible()
     expect(page.locator("#who")).to_contain_text("Nathalie")
     expect(page.locator("#national-id")).to_contain_text("810000000009")
+    expect(page.locator("#roles")).to_contain_text("Participant aux RCP")
+    expect(page.get_by_role("table", name="Vos prochaines RCP")).to_be_visible()
+    check(page, "dcc-demo-mes-rcp")
     page.screenshot(path=str(_shot("dcc-demo-desktop")))
 
     page.goto("/applications/")
     sign_out(page)
     page.goto(f"{stack.rp}/")
     expect(page.get_by_text("Vous n'êtes pas connecté(e).")).to_be_visible()
+    check(page, "dcc-demo-accueil")
 
 
 def _shot(name):

@@ -59,7 +59,7 @@ def test_logout_needs_the_csrf_token(user):
 
 def test_header_shows_the_signed_in_menu(client, user):
     signed_in_client(client, user)
-    page = client.get("/").content.decode()
+    page = client.get("/", follow=True).content.decode()
     for text in [
         "Vos applications",
         "Mot de passe",

@@ -77,4 +77,4 @@ def test_gestion_link_only_for_account_managers(client, reviewer_client):
 
     assert 'href="/gestion/"' in reviewer_client.get("/gestion/").content.decode()
     client.force_login(make_referent())
-    assert 'href="/gestion/"' not in client.get("/").content.decode()
+    assert 'href="/gestion/"' not in client.get("/", follow=True).content.decode()

@@ -32,7 +32,14 @@ def test_signed_in_header_names_the_user(client, django_user_model):
         "ndupont", password="x", first_name="Nathalie", last_name="Dupont"
     )
     client.force_login(user)
-    assert "Connecté en tant que DUPONT Nathalie" in client.get("/").content.decode()
+    assert "Connecté en tant que DUPONT Nathalie" in client.get("/", follow=True).content.decode()
+
+
+@pytest.mark.django_db
+def test_signed_in_header_shows_the_login_of_an_account_without_a_name(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("gestionnaire2", password="x"))
+    html = client.get("/", follow=True).content.decode()
+    assert "Connecté en tant que gestionnaire2" in html
 
 
 @pytest.mark.django_db

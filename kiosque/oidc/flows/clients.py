@@ -61,6 +61,24 @@ def register(
 
 
 @transaction.atomic
+def set_addresses(
+    client: Client,
+    *,
+    redirect_uris: list[str],
+    post_logout_redirect_uris: list[str] = (),
+    backchannel_logout_uri: str = "",
+) -> Client:
+    """Point an existing client at new addresses (its secret and keys stay)."""
+    oauth_application = client.oauth_application
+    oauth_application.redirect_uris = " ".join(redirect_uris)
+    oauth_application.post_logout_redirect_uris = " ".join(post_logout_redirect_uris)
+    oauth_application.save(update_fields=["redirect_uris", "post_logout_redirect_uris", "updated"])
+    client.backchannel_logout_uri = backchannel_logout_uri
+    client.save(update_fields=["backchannel_logout_uri"])
+    return client
+
+
+@transaction.atomic
 def rotate_secret(client: Client) -> str:
     """A new secret (the old one stops working at once); returned in clear, once."""
     secret = new_secret()

@@ -77,7 +77,12 @@ def test_rp_initiated_logout_ends_the_kiosque_session(
     grant(user, client)
     browser = signed_in(user)
     _sign_in_to_demo(browser, rp)
-    response = browser.get(f"{rp}/logout", timeout=15)
+    assert "Se déconnecter du DCC ?" in browser.get(f"{rp}/logout", timeout=15).text
+    response = browser.post(
+        f"{rp}/logout",
+        data={"csrfmiddlewaretoken": browser.cookies.get("dcc_demo_csrftoken")},
+        timeout=15,
+    )
     assert response.url.startswith(f"{rp}/?state=")
     assert "Vous n'êtes pas connecté" in response.text
     # The Kiosque session is over too: authorizing again asks for a sign-in.

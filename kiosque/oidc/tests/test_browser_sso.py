@@ -46,7 +46,7 @@ def test_sign_in_to_the_demo_through_kiosque_then_logout(
     assert "Louis Pasteur" in page.inner_text("#who")
     assert "810000000009" in page.inner_text("#national-id")
     assert "medecin-rcp" in page.inner_text("#roles")
-    assert '"otp"' in page.inner_text("#claims")
+    assert "code à usage unique (otp)" in page.inner_text("#authentication")
 
     page.goto(f"{provider}/")
     page.get_by_role("button", name="Déconnexion").click()

@@ -78,6 +78,45 @@ def submit(
     return access_request
 
 
+def awaits_form(access_request: AccessRequest) -> bool:
+    """A request opened from the registration interests, whose application's own form the
+    requester has not filled in yet."""
+    return (
+        access_request.is_open
+        and access_request.source == AccessRequest.Source.REGISTRATION
+        and not access_request.answers
+        and access_request.application.request_fields.exists()
+    )
+
+
+def complete(user, access_request: AccessRequest, answers: list[dict], *, request=None):
+    """The requester fills in the application's form of a request opened at registration
+    (answers already validated by AccessRequestForm); the referents see them."""
+    if access_request.user_id != user.pk:
+        raise ValidationError(_("Cette demande n'est pas la vôtre."), code="not_owner")
+    with transaction.atomic():
+        updated = AccessRequest.objects.filter(
+            pk=access_request.pk,
+            status__in=AccessRequest.OPEN_STATUSES,
+            source=AccessRequest.Source.REGISTRATION,
+            answers=[],
+        ).update(answers=answers)
+        if not updated:
+            raise ValidationError(
+                _("Le formulaire de cette demande est déjà rempli."), code="already_completed"
+            )
+        access_request.refresh_from_db()
+        record(
+            AuditAction.ACCESS_REQUESTED,
+            request=request,
+            actor=user,
+            target=access_request,
+            context={"application": access_request.application.slug, "completed": True},
+        )
+        mail_referents(access_request)
+    return access_request
+
+
 def reply(user, access_request: AccessRequest, text: str, *, request=None) -> AccessRequest:
     """The requester answers a referent's question: the request goes back to the queue."""
     if access_request.user_id != user.pk:

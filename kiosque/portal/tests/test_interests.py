@@ -24,6 +24,7 @@ def test_form_offers_the_older_guides_choices():
         "Veille Sanitaire",
         "Téléexpertise",
         "Téléconsultation",
+        "Omédit Observatoire",
         "OncoCentre",
         "GHT 28",
         "GHT 18",
@@ -59,8 +60,9 @@ def test_chosen_interests_become_requests_and_memberships(make_user, smtp_server
 
 def test_it_is_idempotent_and_skips_what_the_user_has(make_user, make_application, grant):
     user = make_user()
+    open_app = make_application(requires_request=False)
     interests_to_requests(user, ["dcc"], ["oncocentre"])
-    again = interests_to_requests(user, ["dcc", "omedit", "nope"], ["oncocentre", "nope"])
-    assert again == []  # dcc already pending, omedit needs no request, nope unknown
+    again = interests_to_requests(user, ["dcc", open_app.slug, "nope"], ["oncocentre", "nope"])
+    assert again == []  # dcc already pending, open_app needs no request, nope unknown
     assert AccessRequest.objects.filter(user=user).count() == 1
     assert CommunityMembership.objects.filter(user=user).count() == 1

@@ -140,7 +140,7 @@ def test_a_granted_access_shows_as_a_tile(client, dcc, make_user, dcc_referent, 
     assert "DCC Inscription" not in html
     response = client.get("/applications/dcc/ouvrir/")
     assert response.status_code == 302
-    assert response["Location"] == dcc.launch_url
+    assert response["Location"].startswith(dcc.initiate_login_uri + "?")
 
 
 def test_reply_without_info_request_is_404(client, dcc, make_user):

@@ -196,3 +196,15 @@ def test_out_of_range_role_ids_get_a_french_message_not_a_server_error(
     assert "Ce rôle n&#x27;existe pas." in response.content.decode()
     access_request.refresh_from_db()
     assert access_request.status == AccessRequest.Status.PENDING
+
+
+def test_nobody_completes_another_users_registration_request(dcc, make_user):
+    from kiosque.portal.flows.interests import interests_to_requests
+
+    owner, intruder = make_user(), make_user()
+    (access_request,) = interests_to_requests(owner, ["dcc"], [])
+    with pytest.raises(ValidationError) as error:
+        request_access.complete(intruder, access_request, [{"key": "k", "label": "L", "value": 1}])
+    assert error.value.code == "not_owner"
+    access_request.refresh_from_db()
+    assert access_request.answers == []

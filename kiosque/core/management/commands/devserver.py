@@ -11,7 +11,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-DCC_DEMO_BIND = "127.0.0.1:8001"
+from kiosque.oidc import demo as dcc_demo
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                         sys.executable,
                         str(demo_app),
                         "--bind",
-                        DCC_DEMO_BIND,
+                        dcc_demo.rp_bind(),
                         "--config",
                         str(demo_config),
                     ]
