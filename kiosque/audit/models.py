@@ -48,6 +48,44 @@ class AuditOutcome(models.TextChoices):
     DENIED = "denied", _("Refusé")
 
 
+class AuditReason(models.TextChoices):
+    """The codes flows store as an event's context["reason"], with the label people read.
+
+    A reason that is not one of these codes is a sentence a person typed (a reviewer's
+    reason for locking an account...) and is shown as it is."""
+
+    # Sign-in
+    UNKNOWN_LOGIN = "unknown_login", _("identifiant inconnu")
+    WRONG_PASSWORD = "wrong_password", _("mot de passe incorrect")
+    REFUSED_STATE = "refused_state", _("compte verrouillé ou désactivé")
+    LOCKED = "locked", _("compte verrouillé")
+    DELAYED = "delayed", _("trop d'échecs, nouvel essai différé")
+    TOO_MANY_FAILURES = "too_many_failures", _("trop d'échecs de connexion")
+    # Second factor
+    WRONG_CODE = "wrong_code", _("code incorrect")
+    EXPIRED = "expired", _("code expiré")
+    USED = "used", _("code déjà utilisé")
+    TOO_MANY_ATTEMPTS = "too_many_attempts", _("trop d'essais de code")
+    NO_CODE = "no_code", _("aucun code en cours")
+    REPLAYED = "replayed", _("code TOTP déjà utilisé")
+    NO_METHOD_AVAILABLE = "no_method_available", _("aucun second facteur utilisable")
+    # Pro Santé Connect
+    NO_NATIONAL_ID = "no_national_id", _("identifiant national absent")
+    NO_ACCOUNT = "no_account", _("aucun compte pour ce professionnel")
+    ACCOUNT_UNUSABLE = "account_unusable", _("compte inutilisable")
+    # Sign-out
+    USER = "user", _("à la demande de l'utilisateur")
+    TIMEOUT_IDLE = "timeout_idle", _("inactivité prolongée")
+    TIMEOUT_ABSOLUTE = "timeout_absolute", _("durée maximale de session atteinte")
+    BACKCHANNEL_LOGOUT = "backchannel_logout", _("applications prévenues de la déconnexion")
+    # Applications
+    NO_ACCESS = "no_access", _("pas d'accès à l'application")
+    AUTHORIZATION_CODE_REPLAYED = (
+        "authorization_code_replayed",
+        _("code d'autorisation présenté deux fois"),
+    )
+
+
 class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an audit event."""
 
@@ -106,3 +144,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    @property
+    def reason_label(self) -> str:
+        """The context's reason as people read it ("" when there is none)."""
+        reason = self.context.get("reason") if isinstance(self.context, dict) else None
+        if not reason:
+            return ""
+        if reason in AuditReason.values:
+            return str(AuditReason(reason).label)
+        return str(reason)
