@@ -4,6 +4,8 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kiosque.accounts import useragent
+
 
 class PasswordChangeReason(models.TextChoices):
     TEMPORARY = "temporary", _("mot de passe temporaire")
@@ -182,6 +184,9 @@ class ConnectionAttempt(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.outcome} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def browser_label(self) -> str:
+        return useragent.browser_label(self.browser)
 
     def second_factor_label(self) -> str:
         return ", ".join(
