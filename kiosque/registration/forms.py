@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kiosque.directory import labels
 from kiosque.directory.models import Civility, Profession, Specialty, Title
+from kiosque.directory.phones import display_phone
 from kiosque.directory.services.annuaire import lookup_rpps
 from kiosque.directory.validators import (
     normalize_phone,
@@ -464,8 +465,8 @@ class ContactsForm(forms.Form):
     def summary_rows(self):
         data = self.cleaned_data
         return [
-            (_("Téléphone professionnel"), data.get("phone_professional")),
-            (_("Téléphone mobile"), data["phone_mobile"]),
+            (_("Téléphone professionnel"), display_phone(data.get("phone_professional"))),
+            (_("Téléphone mobile"), display_phone(data["phone_mobile"])),
             (_("Mail pour l'authentification"), data["email_auth"]),
             (_("Mail pour la communication"), data.get("email_communication")),
         ]
