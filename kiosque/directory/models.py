@@ -52,7 +52,7 @@ class Specialty(models.Model):
         ordering = ["label"]
 
     def __str__(self):
-        return self.label
+        return labels.translated(labels.SPECIALTY, self.label)
 
 
 class Civility(models.Model):

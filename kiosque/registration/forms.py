@@ -94,6 +94,7 @@ def specialty_choices():
             if profession is not None
             else _("Autres spécialités")
         )
+        label = labels.translated(labels.SPECIALTY, label)
         groups.setdefault(str(group), []).append((code, label))
     return [("", EMPTY_LABEL), *groups.items()]
 
