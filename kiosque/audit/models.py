@@ -77,9 +77,16 @@ class AuditReason(models.TextChoices):
     USER = "user", _("à la demande de l'utilisateur")
     TIMEOUT_IDLE = "timeout_idle", _("inactivité prolongée")
     TIMEOUT_ABSOLUTE = "timeout_absolute", _("durée maximale de session atteinte")
+    ACCOUNT_REFUSED = "account_refused", _("compte devenu inutilisable")
+    RP_INITIATED = "rp_initiated", _("déconnexion demandée par une application")
     BACKCHANNEL_LOGOUT = "backchannel_logout", _("applications prévenues de la déconnexion")
     # Applications
     NO_ACCESS = "no_access", _("pas d'accès à l'application")
+    INVALID_CLIENT = "invalid_client", _("application cliente non reconnue")
+    REFRESH_TOKEN_REPLAYED = (
+        "refresh_token_replayed",
+        _("jeton de rafraîchissement présenté deux fois"),
+    )
     AUTHORIZATION_CODE_REPLAYED = (
         "authorization_code_replayed",
         _("code d'autorisation présenté deux fois"),
