@@ -4,6 +4,8 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kiosque.accounts import useragent
+
 
 class PasswordChangeReason(models.TextChoices):
     TEMPORARY = "temporary", _("mot de passe temporaire")
@@ -125,10 +127,14 @@ class LoginThrottle(models.Model):
     """Failed password attempts per account or per client IP, counted atomically in the
     database so that limits hold across processes and nodes and survive a Redis outage."""
 
-    key = models.CharField(max_length=100, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    last_failure_at = models.DateTimeField(null=True, blank=True)
-    locked_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    key = models.CharField(_("clé"), max_length=100, unique=True)
+    failures = models.PositiveIntegerField(_("échecs"), default=0)
+    last_failure_at = models.DateTimeField(_("dernier échec"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("bloqué jusqu'au"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("compteur d'échecs de connexion")
+        verbose_name_plural = _("compteurs d'échecs de connexion")
 
     def __str__(self):
         return f"{self.key}: {self.failures}"
@@ -162,26 +168,37 @@ class AttemptOutcome(models.TextChoices):
 SECOND_FACTOR_LABELS = {
     "mail_code": _("Code par mail"),
     "totp": _("Application d'authentification (TOTP)"),
+    "psc": _("Pro Santé Connect"),
 }
 
 
 class ConnectionAttempt(models.Model):
     """One sign-in attempt of a user, shown in "Historique des connexions" (12 months)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="connection_attempts")
-    created_at = models.DateTimeField(default=timezone.now)
-    outcome = models.CharField(max_length=16, choices=AttemptOutcome.choices)
-    second_factor = models.CharField(max_length=32, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    browser = models.CharField(max_length=60, blank=True)
-    operating_system = models.CharField(max_length=60, blank=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("utilisateur"),
+        on_delete=models.CASCADE,
+        related_name="connection_attempts",
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    outcome = models.CharField(_("résultat"), max_length=16, choices=AttemptOutcome.choices)
+    second_factor = models.CharField(_("second facteur"), max_length=32, blank=True)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    browser = models.CharField(_("navigateur"), max_length=60, blank=True)
+    operating_system = models.CharField(_("système"), max_length=60, blank=True)
 
     class Meta:
+        verbose_name = _("tentative de connexion")
+        verbose_name_plural = _("tentatives de connexion")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"], name="accounts_attempt_user_idx")]
 
     def __str__(self):
         return f"{self.user_id} {self.outcome} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def browser_label(self) -> str:
+        return useragent.browser_label(self.browser)
 
     def second_factor_label(self) -> str:
         return ", ".join(

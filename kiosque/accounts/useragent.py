@@ -5,6 +5,13 @@ The order of the checks matters: Edge and Opera also say "Chrome", Chrome also s
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+# Stored as "HeadlessChrome <version>" (the connection history keeps the parsed name), shown
+# in the reader's language by `browser_label`.
+HEADLESS_CHROME = "HeadlessChrome"
+LEGACY_HEADLESS_CHROME = "Chrome (sans interface)"  # what older rows hold
+
 BROWSERS = [
     ("Edge", r"Edg(?:e|A|iOS)?/(\d+)"),
     ("Opera", r"(?:OPR|Opera)/(\d+)"),
@@ -24,11 +31,26 @@ class UserAgent:
     browser: str
     operating_system: str
 
+    @property
+    def browser_label(self) -> str:
+        return browser_label(self.browser)
+
+
+def browser_label(browser: str) -> str:
+    """A stored browser name as people read it ("Chrome (sans interface) 131" in French)."""
+    for prefix in (HEADLESS_CHROME, LEGACY_HEADLESS_CHROME):
+        if browser.startswith(prefix):
+            version = browser.removeprefix(prefix).strip()
+            if not version:
+                return _("Chrome (sans interface)")
+            return _("Chrome (sans interface) %(version)s") % {"version": version}
+    return browser
+
 
 def _browser(ua: str) -> str:
     if "HeadlessChrome/" in ua:
         match = re.search(r"HeadlessChrome/(\d+)", ua)
-        return f"Chrome (sans interface) {match.group(1)}" if match else "Chrome"
+        return f"{HEADLESS_CHROME} {match.group(1)}" if match else HEADLESS_CHROME
     for name, pattern in BROWSERS:
         match = re.search(pattern, ua)
         if match:

@@ -27,14 +27,14 @@ class AuditAction(models.TextChoices):
     REGISTRATION_INFO_REQUESTED = "registration.info_requested", _("Complément demandé")
     ACCESS_REQUESTED = "access.requested", _("Demande d'accès envoyée")
     ACCESS_GRANTED = "access.granted", _("Accès accordé")
-    ACCESS_REFUSED = "access.refused", _("Accès refusé")
+    ACCESS_REFUSED = "access.refused", _("Demande d'accès refusée")
     ACCESS_REVOKED = "access.revoked", _("Accès révoqué")
     ROLES_CHANGED = "access.roles_changed", _("Rôles modifiés")
     TOKEN_ISSUED = "oidc.token_issued", _("Jeton émis")
     TOKEN_REVOKED = "oidc.token_revoked", _("Jeton révoqué")
     MAIL_DELIVERY_FAILED = "mail.delivery_failed", _("Échec d'envoi de courriel")
     RATE_LIMITED = "security.rate_limited", _("Limite de fréquence atteinte")
-    PERMISSION_DENIED = "security.permission_denied", _("Accès refusé")
+    PERMISSION_DENIED = "security.permission_denied", _("Permission refusée")
     ADMIN_CHANGE = "admin.change", _("Modification dans l'administration")
     REGISTRATION_CORRECTED = "registration.corrected", _("Demande complétée par le demandeur")
     CREDENTIALS_SENT = "account.credentials_sent", _("Nouveaux identifiants envoyés")
@@ -46,6 +46,51 @@ class AuditOutcome(models.TextChoices):
     SUCCESS = "success", _("Succès")
     FAILURE = "failure", _("Échec")
     DENIED = "denied", _("Refusé")
+
+
+class AuditReason(models.TextChoices):
+    """The codes flows store as an event's context["reason"], with the label people read.
+
+    A reason that is not one of these codes is a sentence a person typed (a reviewer's
+    reason for locking an account...) and is shown as it is."""
+
+    # Sign-in
+    UNKNOWN_LOGIN = "unknown_login", _("identifiant inconnu")
+    WRONG_PASSWORD = "wrong_password", _("mot de passe incorrect")
+    REFUSED_STATE = "refused_state", _("compte verrouillé ou désactivé")
+    LOCKED = "locked", _("compte verrouillé")
+    DELAYED = "delayed", _("trop d'échecs, nouvel essai différé")
+    TOO_MANY_FAILURES = "too_many_failures", _("trop d'échecs de connexion")
+    # Second factor
+    WRONG_CODE = "wrong_code", _("code incorrect")
+    EXPIRED = "expired", _("code expiré")
+    USED = "used", _("code déjà utilisé")
+    TOO_MANY_ATTEMPTS = "too_many_attempts", _("trop d'essais de code")
+    NO_CODE = "no_code", _("aucun code en cours")
+    REPLAYED = "replayed", _("code TOTP déjà utilisé")
+    NO_METHOD_AVAILABLE = "no_method_available", _("aucun second facteur utilisable")
+    # Pro Santé Connect
+    NO_NATIONAL_ID = "no_national_id", _("identifiant national absent")
+    NO_ACCOUNT = "no_account", _("aucun compte pour ce professionnel")
+    ACCOUNT_UNUSABLE = "account_unusable", _("compte inutilisable")
+    # Sign-out
+    USER = "user", _("à la demande de l'utilisateur")
+    TIMEOUT_IDLE = "timeout_idle", _("inactivité prolongée")
+    TIMEOUT_ABSOLUTE = "timeout_absolute", _("durée maximale de session atteinte")
+    ACCOUNT_REFUSED = "account_refused", _("compte devenu inutilisable")
+    RP_INITIATED = "rp_initiated", _("déconnexion demandée par une application")
+    BACKCHANNEL_LOGOUT = "backchannel_logout", _("applications prévenues de la déconnexion")
+    # Applications
+    NO_ACCESS = "no_access", _("pas d'accès à l'application")
+    INVALID_CLIENT = "invalid_client", _("application cliente non reconnue")
+    REFRESH_TOKEN_REPLAYED = (
+        "refresh_token_replayed",
+        _("jeton de rafraîchissement présenté deux fois"),
+    )
+    AUTHORIZATION_CODE_REPLAYED = (
+        "authorization_code_replayed",
+        _("code d'autorisation présenté deux fois"),
+    )
 
 
 class AppendOnlyError(Exception):
@@ -106,3 +151,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    @property
+    def reason_label(self) -> str:
+        """The context's reason as people read it ("" when there is none)."""
+        reason = self.context.get("reason") if isinstance(self.context, dict) else None
+        if not reason:
+            return ""
+        if reason in AuditReason.values:
+            return str(AuditReason(reason).label)
+        return str(reason)

@@ -4,6 +4,8 @@ Annuaire Santé extraction (practitioners and their activities)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kiosque.directory import labels
+
 NON_HEALTH_PROFESSION_CODE = "NS"
 
 
@@ -27,7 +29,7 @@ class Profession(models.Model):
         ordering = ["position", "label"]
 
     def __str__(self):
-        return self.label
+        return labels.translated(labels.PROFESSION, self.label)
 
 
 class Specialty(models.Model):
@@ -50,7 +52,7 @@ class Specialty(models.Model):
         ordering = ["label"]
 
     def __str__(self):
-        return self.label
+        return labels.translated(labels.SPECIALTY, self.label)
 
 
 class Civility(models.Model):
@@ -65,7 +67,7 @@ class Civility(models.Model):
         ordering = ["label"]
 
     def __str__(self):
-        return self.label
+        return labels.translated(labels.CIVILITY, self.label)
 
 
 class Title(models.Model):
@@ -80,7 +82,7 @@ class Title(models.Model):
         ordering = ["label"]
 
     def __str__(self):
-        return self.label
+        return labels.translated(labels.TITLE, self.label)
 
 
 class Departement(models.Model):

@@ -12,13 +12,31 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider import models as toolkit
 from oauth2_provider.models import Application as OAuthApplication
 
 from kiosque.oidc.flows import clients
-from kiosque.oidc.models import Client
+from kiosque.oidc.models import (
+    Client,
+    IssuedAccessToken,
+    IssuedGrant,
+    IssuedIDToken,
+    IssuedRefreshToken,
+)
 
 with contextlib.suppress(admin.sites.NotRegistered):
     admin.site.unregister(OAuthApplication)
+
+# The toolkit's token tables, with the toolkit's own admin classes, under French names.
+for get_model, proxy, get_admin_class in (
+    (toolkit.get_access_token_model, IssuedAccessToken, toolkit.get_access_token_admin_class),
+    (toolkit.get_refresh_token_model, IssuedRefreshToken, toolkit.get_refresh_token_admin_class),
+    (toolkit.get_id_token_model, IssuedIDToken, toolkit.get_id_token_admin_class),
+    (toolkit.get_grant_model, IssuedGrant, toolkit.get_grant_admin_class),
+):
+    with contextlib.suppress(admin.sites.NotRegistered):
+        admin.site.unregister(get_model())
+    admin.site.register(proxy, get_admin_class())
 
 
 def _uri_list(value: str) -> list[str]:

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 
 
 class Client(models.Model):
@@ -134,3 +135,33 @@ class Authorization(models.Model):
 
     def __str__(self):
         return f"{self.oauth_application_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# django-oauth-toolkit's token tables, shown in the back-office under French names (the
+# toolkit's models have none). Proxies: no table of their own.
+class IssuedAccessToken(AccessToken):
+    class Meta:
+        proxy = True
+        verbose_name = _("jeton d'accès")
+        verbose_name_plural = _("jetons d'accès")
+
+
+class IssuedRefreshToken(RefreshToken):
+    class Meta:
+        proxy = True
+        verbose_name = _("jeton de rafraîchissement")
+        verbose_name_plural = _("jetons de rafraîchissement")
+
+
+class IssuedIDToken(IDToken):
+    class Meta:
+        proxy = True
+        verbose_name = _("jeton d'identité")
+        verbose_name_plural = _("jetons d'identité")
+
+
+class IssuedGrant(Grant):
+    class Meta:
+        proxy = True
+        verbose_name = _("code d'autorisation")
+        verbose_name_plural = _("codes d'autorisation")

@@ -92,14 +92,14 @@ COMMUNITIES = [
 REQUIRED_COMMUNITIES = {"dcc": ["oncocentre"]}
 
 DCC_REQUEST = {
-    "request_title": "Inscription au Dossier Communiquant Cancérologie",
+    "request_title": "Inscription au Dossier Communicant de Cancérologie",
     "request_note": (
         "Pour les médecins qui ont besoin d'inscrire un patient dans une ou plusieurs RCP, il "
         "est nécessaire d'en faire la demande auprès du 3C au préalable, pour que celui-ci "
         "modifie les paramètres de la RCP concernée."
     ),
     "terms_note": (
-        "En complétant ce formulaire vous acceptez les conditions d'utilisations de la plateforme."
+        "En complétant ce formulaire vous acceptez les conditions d'utilisation de la plateforme."
     ),
 }
 
@@ -121,7 +121,7 @@ DCC_FIELDS = [
     {
         "key": "confirmation",
         "label": (
-            "Confirmez-vous votre demande d'inscription au Dossier Communicant en Cancérologie ?"
+            "Confirmez-vous votre demande d'inscription au Dossier Communicant de Cancérologie ?"
         ),
         "kind": RequestField.Kind.YES_NO,
         "required": True,

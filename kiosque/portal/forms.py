@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kiosque.directory.phones import display_phone
 from kiosque.portal.models import Application, ApplicationRole, Community, RequestField
 
 YES, NO = "oui", "non"
@@ -21,7 +22,7 @@ def profile_value(user, prefill: str) -> str:
         profile = user.professional_profile
     except (ObjectDoesNotExist, AttributeError):
         return ""
-    return getattr(profile, attribute, "") or ""
+    return display_phone(getattr(profile, attribute, "") or "")
 
 
 def _form_field(spec: RequestField) -> forms.Field:

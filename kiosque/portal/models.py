@@ -66,7 +66,7 @@ class Application(models.Model):
         _("titre de la page de demande"),
         max_length=200,
         blank=True,
-        help_text=_("Par exemple « Inscription au Dossier Communiquant Cancérologie »."),
+        help_text=_("Par exemple « Inscription au Dossier Communicant de Cancérologie »."),
     )
     request_note = models.TextField(
         _("note avant le formulaire"),

@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kiosque.directory import labels
 from kiosque.directory.models import Civility, Profession, Specialty, Title
+from kiosque.directory.phones import display_phone
 from kiosque.directory.services.annuaire import lookup_rpps
 from kiosque.directory.validators import (
     normalize_phone,
@@ -71,7 +73,7 @@ class ProfessionSelect(forms.Select):
             option["attrs"]["data-requires-specialty"] = (
                 "1" if profession.requires_specialty else "0"
             )
-            option["attrs"]["data-label"] = profession.label
+            option["attrs"]["data-label"] = str(profession)
         return option
 
 
@@ -87,7 +89,12 @@ def specialty_choices():
     groups: dict[str, list] = {}
     rows = Specialty.objects.order_by("label").values_list("code", "label", "profession__label")
     for code, label, profession in rows:  # rows, not models: read on every identity request
-        group = profession if profession is not None else _("Autres spécialités")
+        group = (
+            labels.translated(labels.PROFESSION, profession)
+            if profession is not None
+            else _("Autres spécialités")
+        )
+        label = labels.translated(labels.SPECIALTY, label)
         groups.setdefault(str(group), []).append((code, label))
     return [("", EMPTY_LABEL), *groups.items()]
 
@@ -210,7 +217,7 @@ class IdentityForm(forms.Form):
         profession = self._chosen_profession()
         if profession is not None:
             self.fields["specialty"].label = _("Spécialité professionnelle - %(profession)s") % {
-                "profession": profession.label
+                "profession": str(profession)
             }
 
     def _lock(self, name: str, value: str) -> None:
@@ -291,7 +298,7 @@ class IdentityForm(forms.Form):
                         "si vous avez un diplôme étranger (cochez alors « Diplôme étranger »)."
                     ),
                     code="rpps_required",
-                    params={"profession": profession.label},
+                    params={"profession": str(profession)},
                 ),
             )
         if data.get("rpps") and not self.errors:
@@ -327,7 +334,7 @@ class IdentityForm(forms.Form):
                 ValidationError(
                     _("Cette spécialité ne correspond pas à la profession %(profession)s."),
                     code="specialty_mismatch",
-                    params={"profession": profession.label},
+                    params={"profession": str(profession)},
                 ),
             )
             return
@@ -459,8 +466,8 @@ class ContactsForm(forms.Form):
     def summary_rows(self):
         data = self.cleaned_data
         return [
-            (_("Téléphone professionnel"), data.get("phone_professional")),
-            (_("Téléphone mobile"), data["phone_mobile"]),
+            (_("Téléphone professionnel"), display_phone(data.get("phone_professional"))),
+            (_("Téléphone mobile"), display_phone(data["phone_mobile"])),
             (_("Mail pour l'authentification"), data["email_auth"]),
             (_("Mail pour la communication"), data.get("email_communication")),
         ]

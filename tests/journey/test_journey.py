@@ -154,7 +154,7 @@ def ask_for_the_dcc(page, check):
     check(page, "vos-applications", screenshot=True)
     page.get_by_role("link", name="DCC Inscription").click()
     expect(
-        page.get_by_role("heading", name="Inscription au Dossier Communiquant Cancérologie")
+        page.get_by_role("heading", name="Inscription au Dossier Communicant de Cancérologie")
     ).to_be_visible()
     check(page, "demande-acces-dcc", screenshot=True)
     page.get_by_role("button", name="DEMANDER MON INSCRIPTION").click()

@@ -1,5 +1,6 @@
 """The review queue: oldest first, filters, search, count."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -78,3 +79,12 @@ def test_gestion_link_only_for_account_managers(client, reviewer_client):
     assert 'href="/gestion/"' in reviewer_client.get("/gestion/").content.decode()
     client.force_login(make_referent())
     assert 'href="/gestion/"' not in client.get("/", follow=True).content.decode()
+
+
+def test_the_age_of_a_request_reads_as_french(reviewer_client):
+    for name, days in (("AUJOURDHUI", 0), ("HIER", 1), ("ANCIEN", 5)):
+        age(make_registration(last_name=name), days)
+    page = reviewer_client.get("/gestion/").content.decode()
+    hints = re.findall(r'<span class="hint">([^<]*)', page.replace("&#x27;", "'"))
+    assert {"aujourd'hui", "hier", "il y a 5 jours"} <= set(hints)
+    assert not [hint for hint in hints if re.search(r"il y a [01] jour", hint)]

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from kiosque.core import ratelimit
+from kiosque.directory.phones import display_phone
 from kiosque.registration.flows import correct
 from kiosque.registration.forms import ContactsForm, IdentityForm
 
@@ -37,8 +38,8 @@ def _initial(registration) -> tuple[dict, dict]:
         "civility": registration.civility_id,
     }
     contacts = {
-        "phone_professional": registration.phone_professional,
-        "phone_mobile": registration.phone_mobile,
+        "phone_professional": display_phone(registration.phone_professional),
+        "phone_mobile": display_phone(registration.phone_mobile),
         "email_auth": registration.email_auth,
         "email_auth_confirmation": registration.email_auth,
         "email_communication": registration.email_communication,

@@ -34,7 +34,8 @@ def request_queue(request):
     rows = [
         {
             "registration": registration,
-            "age_days": (timezone.now() - registration.created_at).days,
+            # Calendar days in local time: 0 is "aujourd'hui", 1 is "hier".
+            "age_days": (timezone.localdate() - timezone.localdate(registration.created_at)).days,
             "bulk_blocker": blockers[registration.pk],
         }
         for registration in registrations

@@ -37,7 +37,7 @@ def test_request_grant_and_tile(page, live_server, dcc, make_user, make_referent
     expect(page.get_by_role("heading", name="Demandes d'accès")).to_be_visible()
     page.get_by_role("link", name="DCC Inscription").click()
     expect(
-        page.get_by_role("heading", name="Inscription au Dossier Communiquant Cancérologie")
+        page.get_by_role("heading", name="Inscription au Dossier Communicant de Cancérologie")
     ).to_be_visible()
     page.get_by_label("Téléphone professionnel").fill("02 47 47 47 47")
     page.get_by_role("radio", name="Salarié").check()

@@ -86,7 +86,7 @@ def test_answers_keep_the_labels(dcc, make_user, dcc_answers):
         },
         {
             "key": "confirmation",
-            "label": "Confirmez-vous votre demande d'inscription au Dossier Communicant en "
+            "label": "Confirmez-vous votre demande d'inscription au Dossier Communicant de "
             "Cancérologie ?",
             "value": "Oui",
         },
@@ -121,12 +121,12 @@ def test_request_page_shows_the_dcc_text_and_the_3c_note(client, dcc, make_user)
     response = client.get("/applications/dcc/demande/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Inscription au Dossier Communiquant Cancérologie" in html
+    assert "Inscription au Dossier Communicant de Cancérologie" in html
     assert "système d&#x27;information et de communication régional" in html
     assert "Pour les médecins qui ont besoin d&#x27;inscrire un patient" in html
     assert "Votre demande d'inscription" in html
     assert "DEMANDER MON INSCRIPTION" in html
-    assert "vous acceptez les conditions d&#x27;utilisations de la plateforme" in html
+    assert "vous acceptez les conditions d&#x27;utilisation de la plateforme" in html
     assert "<legend>Statut sur le lieu d&#x27;exercice principal" in html
 
 

@@ -57,9 +57,11 @@ def test_request_then_thanks_page(
     assert deliver_outbox() == 2
     by_recipient = {tuple(m.envelope_to): m for m in smtp_server.messages}
     to_user = by_recipient[("n.dupont@chu-tours.fr",)]
-    assert to_user["Subject"] == "[Kiosque] Votre demande d'accès à DCC est enregistrée"
+    assert to_user["Subject"] == (
+        "[Kiosque] Votre demande d'accès à l'application DCC est enregistrée"
+    )
     to_referent = by_recipient[(dcc_referent.email,)]
-    assert "Nouvelle demande d'accès à DCC" in to_referent["Subject"]
+    assert "Nouvelle demande d'accès à l'application DCC" in to_referent["Subject"]
     assert f"/applications/referent/demandes/{access_request.pk}/" in body(to_referent)
 
 
@@ -123,7 +125,8 @@ def test_each_status_is_visible_to_the_user(
     assert "DEMANDER MON INSCRIPTION" in page  # a new request may be made
 
     deliver_outbox()
-    assert "[Kiosque] Complément demandé pour votre accès à DCC" in subjects(smtp_server)
+    expected = "[Kiosque] Complément demandé pour votre accès à l'application DCC"
+    assert expected in subjects(smtp_server)
     refused = next(m for m in smtp_server.messages if "refusée" in str(m["Subject"]))
     assert "Motif : Vous n'exercez pas en cancérologie." in body(refused)
 

@@ -43,7 +43,7 @@ def test_referent_grants_with_roles_through_the_page(
 
     assert deliver_outbox() == 1
     [message] = smtp_server.messages
-    assert message["Subject"] == "[Kiosque] Votre accès à DCC est accordé"
+    assert message["Subject"] == "[Kiosque] Votre accès à l'application DCC est accordé"
     assert message.envelope_to == ["n.dupont@chu-tours.fr"]
     text = body(message)
     assert "- Participant aux RCP" in text
@@ -97,7 +97,7 @@ def test_refuse_needs_a_reason_and_emails_it(
     assert AuditEvent.objects.filter(action=AuditAction.ACCESS_REFUSED).count() == 1
     deliver_outbox()
     refused = [m for m in smtp_server.messages if m.envelope_to == [user.email]][-1]
-    assert refused["Subject"] == "[Kiosque] Votre demande d'accès à DCC est refusée"
+    assert refused["Subject"] == "[Kiosque] Votre demande d'accès à l'application DCC est refusée"
     assert "Motif : Activité hors cancérologie." in body(refused)
 
 
@@ -114,7 +114,7 @@ def test_ask_for_more_then_reply_then_grant(
     assert event.actor == dcc_referent and event.target_id == str(access_request.pk)
     deliver_outbox()
     info = [m for m in smtp_server.messages if m.envelope_to == [user.email]][-1]
-    assert info["Subject"] == "[Kiosque] Complément demandé pour votre accès à DCC"
+    assert info["Subject"] == "[Kiosque] Complément demandé pour votre accès à l'application DCC"
     assert "Quelle RCP ?" in body(info)
     assert "/applications/dcc/demande/" in body(info)
 

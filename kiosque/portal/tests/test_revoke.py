@@ -37,7 +37,7 @@ def test_change_roles_through_the_page(
     assert event.context["after"] == ["secretariat-3c"]
     assert deliver_outbox() == 1
     [message] = smtp_server.messages
-    assert message["Subject"] == "[Kiosque] Vos rôles dans DCC ont changé"
+    assert message["Subject"] == "[Kiosque] Vos rôles dans l'application DCC ont changé"
     assert "- Secrétariat 3C" in body(message)
 
 
@@ -57,7 +57,7 @@ def test_revoke_through_the_page(client, dcc, dcc_referent, granted, smtp_server
     assert AuditEvent.objects.filter(action=AuditAction.ACCESS_REVOKED).count() == 1
     assert deliver_outbox() == 1
     [message] = smtp_server.messages
-    assert message["Subject"] == "[Kiosque] Votre accès à DCC est retiré"
+    assert message["Subject"] == "[Kiosque] Votre accès à l'application DCC est retiré"
     assert "Motif : Départ du service." in body(message)
 
     client.force_login(user)

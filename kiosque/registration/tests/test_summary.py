@@ -27,8 +27,8 @@ def test_summary_shows_everything(at_summary):
         "PETIT",
         "Nathalie",
         "07/06/1994",
-        "+33247474747",
-        "+33675030522",
+        "02 47 47 47 47",
+        "06 75 03 05 22",
         "nathalie.petit@example.fr",
         "secretariat.onco@example.fr",
         "AIRBP IRC DREUX",
@@ -37,6 +37,7 @@ def test_summary_shows_everything(at_summary):
         "ADMINISTRATION",
     ):
         assert expected in page, expected
+    assert "+33" not in page
 
 
 def test_summary_has_modifier_links(at_summary):
