@@ -459,6 +459,7 @@ class RevokeView(dot_views.RevokeTokenView):
         return super().post(request, *args, **kwargs)
 
 
+@method_decorator(csrf_exempt, name="dispatch")  # lost with the toolkit's dispatch
 class UserInfoView(dot_views.UserInfoView):
     """OIDC Core §5.3 with RFC 6750's transport rules: the access token in the Authorization
     header, or in a form-encoded POST body (§2.2); never in the query string (§2.3 is not
