@@ -518,12 +518,19 @@ class LogoutView(dot_views.RPInitiatedLogoutView):
     def do_logout(
         self, application=None, post_logout_redirect_uri=None, state=None, token_user=None
     ):
-        from kiosque.accounts.flows import sessions
-
         user = self.request.user
-        if user.is_authenticated:
-            # The accounts' sign-out (audit event, session row), then the toolkit's token
-            # deletion and redirect for the same user.
-            sessions.logout(self.request, reason="rp_initiated")
-            token_user = token_user or user
-        return super().do_logout(application, post_logout_redirect_uri, state, token_user)
+        signed_in = user.is_authenticated
+        # The toolkit deletes the user's tokens (ID tokens included), then Django's logout
+        # ends the sign-in and tells the applications (receivers.on_logout).
+        response = super().do_logout(application, post_logout_redirect_uri, state, token_user)
+        if signed_in:
+            record(
+                AuditAction.LOGOUT,
+                request=self.request,
+                actor=user,
+                context={
+                    "reason": "rp_initiated",
+                    "client": application.client_id if application else "",
+                },
+            )
+        return response
