@@ -20,6 +20,9 @@ METHOD_AMR = {"password": ("pwd",), "totp": ("otp",), "mail_code": ("otp",), "ps
 ACR_PSC = "eidas1"
 ACR_MFA = "urn:kiosque:mfa"
 ACR_PASSWORD = "urn:kiosque:pwd"  # noqa: S105 (an acr value, not a password)
+# The levels, weakest first: Pro Santé Connect (e-CPS, eIDAS substantial) includes a second
+# factor, which includes a password.
+ACR_LEVELS = (ACR_PASSWORD, ACR_MFA, ACR_PSC)
 
 
 def subject_of(user) -> str:
@@ -46,6 +49,18 @@ def authentication_context(methods: list[str], extra_amr: list[str] = ()) -> tup
     if "psc" in methods:
         return ACR_PSC, amr
     return (ACR_MFA if second_factor else ACR_PASSWORD), amr
+
+
+def acr_satisfies(acr: str, requested: list[str]) -> bool:
+    """A sign-in of level `acr` meets `acr_values` (OIDC Core §3.1.2.1, in order of
+    preference): at least one of the requested levels Kiosque knows is not above it. Values
+    Kiosque does not know are not levels it could fall short of: they are ignored (acr_values
+    is a voluntary request, §5.5.1.1), and the ID token says which level was reached."""
+    known = [value for value in requested if value in ACR_LEVELS]
+    if not known:
+        return True
+    level = ACR_LEVELS.index(acr) if acr in ACR_LEVELS else -1
+    return any(ACR_LEVELS.index(value) <= level for value in known)
 
 
 def _profile(user):

@@ -16,6 +16,8 @@ from kiosque.core import ratelimit
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ALLOWED_ALGS = ["RS256", "PS256", "ES256"]
 MAX_LIFETIME_SECONDS = 300
+# Clock skew allowed on nbf and iat between the client and Kiosque.
+LEEWAY_SECONDS = 60
 
 
 class AssertionError_(Exception):
@@ -59,6 +61,13 @@ def verify(assertion: str, client_id: str, client_jwks: dict) -> None:
     expires = claims["exp"]
     if not isinstance(expires, int | float) or expires - now > MAX_LIFETIME_SECONDS:
         raise AssertionError_("lifetime too long")
+    # RFC 7523 §3: the JWT MUST NOT be accepted before its nbf (checked by hand: jwcrypto
+    # leaves nbf alone once check_claims is given).
+    not_before = claims.get("nbf")
+    if not_before is not None and (
+        not isinstance(not_before, int | float) or not_before > now + LEEWAY_SECONDS
+    ):
+        raise AssertionError_("not yet valid")
     jti = str(claims["jti"])
     if not ratelimit.first_use(
         f"oidc-jti:{client_id}:{jti}", remember_seconds=int(expires - now) + 60

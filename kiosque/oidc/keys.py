@@ -140,6 +140,31 @@ def verification_keyset() -> jwk.JWKSet:
     return keyset
 
 
+def audience_of_our_id_token(token: str) -> str | None:
+    """The client an ID token was issued to, if Kiosque signed it (expired or not, its
+    sign-in ended or not); None for anything else."""
+    import json
+
+    from jwcrypto import jwt
+    from jwcrypto.common import JWException
+
+    try:
+        # check_claims={}: the signature is verified, exp is not (an expired hint is fine).
+        decoded = jwt.JWT(
+            jwt=token, key=verification_keyset(), algs=list(ALGORITHMS), check_claims={}
+        )
+        claims = json.loads(decoded.claims)
+    except (JWException, ValueError, TypeError):
+        return None
+    if not isinstance(claims, dict) or claims.get("iss") != settings.KIOSQUE_BASE_URL:
+        return None
+    audience = claims.get("aud")
+    audience = [audience] if isinstance(audience, str) else audience
+    if not isinstance(audience, list) or len(audience) != 1 or not isinstance(audience[0], str):
+        return None
+    return audience[0]
+
+
 def overlap_seconds() -> int:
     """How long a replaced key stays published: its last ID token's life, plus JWKS caching."""
     return settings.OAUTH2_PROVIDER.get("ID_TOKEN_EXPIRE_SECONDS", 900) + JWKS_MAX_AGE_SECONDS

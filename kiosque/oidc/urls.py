@@ -1,5 +1,4 @@
 from django.urls import path, re_path
-from oauth2_provider import views as dot_views
 
 from kiosque.oidc import psc_views, views
 
@@ -8,10 +7,10 @@ urlpatterns = [
     re_path(r"^\.well-known/openid-configuration/?$", views.discovery, name="discovery"),
     path("oidc/authorize/", views.AuthorizeView.as_view(), name="authorize"),
     path("oidc/token/", views.TokenView.as_view(), name="token"),
-    path("oidc/userinfo/", dot_views.UserInfoView.as_view(), name="userinfo"),
+    path("oidc/userinfo/", views.UserInfoView.as_view(), name="userinfo"),
     path("oidc/jwks/", views.jwks, name="jwks"),
     path("oidc/introspect/", views.IntrospectView.as_view(), name="introspect"),
-    path("oidc/revoke/", dot_views.RevokeTokenView.as_view(), name="revoke"),
+    path("oidc/revoke/", views.RevokeView.as_view(), name="revoke"),
     path("oidc/logout/", views.LogoutView.as_view(), name="logout"),
     path("connexion/psc/", psc_views.start, name="psc_start"),
     path("connexion/psc/retour/", psc_views.callback, name="psc_callback"),

@@ -31,8 +31,8 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749 import errors
 
+from kiosque.oidc import audit, client_auth, keys
 from kiosque.oidc import claims as claim_sets
-from kiosque.oidc import client_auth, keys
 from kiosque.oidc.models import Authorization, Client
 
 log = logging.getLogger("kiosque.oidc")
@@ -216,6 +216,10 @@ class KiosqueValidator(OAuth2Validator):
             return False
         if not self._validate_grant(code, client, request):
             return False
+        if request.code_verifier and not request.kiosque_grant.code_challenge:
+            # RFC 9700 §2.1.1 (PKCE downgrade): a verifier for a code issued without a
+            # challenge means the challenge was stripped from the authorization request.
+            return False
         if not may_use(request.user, client):
             return False
         request.kiosque_sign_in = authorization.sign_in
@@ -280,20 +284,27 @@ class KiosqueValidator(OAuth2Validator):
         return grant.nonce or None
 
     def _revoke_replayed(self, authorization) -> None:
-        from kiosque.audit.services import AuditAction, AuditOutcome, record
-
         revoke_family(authorization.token_family)
         if authorization.access_token_id:
             AccessToken.objects.filter(pk=authorization.access_token_id).delete()
-        record(
-            AuditAction.TOKEN_REVOKED,
+        audit.note(
+            audit.AuditAction.TOKEN_REVOKED,
             actor=authorization.sign_in.user,
-            outcome=AuditOutcome.DENIED,
+            outcome=audit.AuditOutcome.DENIED,
             context={
                 "reason": "authorization_code_replayed",
                 "client": str(authorization.oauth_application),
             },
         )
+
+    def save_bearer_token(self, token, request, *args, **kwargs):
+        saved = super().save_bearer_token(token, request, *args, **kwargs)
+        sign_in = getattr(request, "kiosque_sign_in", None)
+        context = {"client": str(request.client), "grant_type": request.grant_type}
+        if sign_in is not None:
+            context["sid"] = str(sign_in.sid)
+        audit.note(audit.AuditAction.TOKEN_ISSUED, actor=request.user, context=context)
+        return saved
 
     def _save_bearer_token(self, token, request, *args, **kwargs):
         authorization = getattr(request, "kiosque_authorization", None)
@@ -373,6 +384,15 @@ class KiosqueValidator(OAuth2Validator):
             if grace_expired or not superseded:
                 if oauth2_settings.REFRESH_TOKEN_REUSE_PROTECTION and rt.token_family:
                     RefreshToken.revoke_family(rt.token_family)
+                audit.note(
+                    audit.AuditAction.TOKEN_REVOKED,
+                    actor=rt.user,
+                    outcome=audit.AuditOutcome.DENIED,
+                    context={
+                        "reason": "refresh_token_replayed",
+                        "client": str(rt.application),
+                    },
+                )
                 return False
         if rt.revoked is None:
             if rt.access_token is None:

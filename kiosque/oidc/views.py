@@ -1,10 +1,11 @@
 """The provider's endpoints: thin layers over django-oauth-toolkit and the flows."""
 
+import base64
 import calendar
 import functools
 import hashlib
 import json
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
@@ -16,14 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from oauth2_provider import views as dot_views
-from oauth2_provider.exceptions import OAuthToolkitError
+from oauth2_provider.exceptions import InvalidIDTokenError, OAuthToolkitError
 from oauth2_provider.models import AccessToken, RefreshToken
 from oauth2_provider.signals import app_authorized
 from oauth2_provider.views.mixins import OAuthLibMixin
 from oauthlib.common import Request as OauthlibRequest
 
 from kiosque.audit.services import AuditAction, AuditOutcome, record
-from kiosque.oidc import claims, keys, signins
+from kiosque.oidc import audit, claims, client_auth, keys, protocol, signins
 from kiosque.oidc.conf import SCOPES
 from kiosque.oidc.validator import (
     CLIENT_RELATED,
@@ -58,8 +59,8 @@ def _discovery_json(base_url: str) -> bytes:
         "revocation_endpoint": _url("oidc:revoke"),
         "scopes_supported": list(SCOPES),
         "response_types_supported": ["code"],
-        "response_modes_supported": ["query"],
-        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "response_modes_supported": list(protocol.RESPONSE_MODES),
+        "grant_types_supported": list(protocol.GRANT_TYPES),
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": list(keys.ALGORITHMS),
         "token_endpoint_auth_methods_supported": [
@@ -67,13 +68,15 @@ def _discovery_json(base_url: str) -> bytes:
             "private_key_jwt",
             "none",
         ],
-        "token_endpoint_auth_signing_alg_values_supported": ["RS256", "PS256", "ES256"],
+        "token_endpoint_auth_signing_alg_values_supported": client_auth.ALLOWED_ALGS,
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "private_key_jwt"],
+        "introspection_endpoint_auth_signing_alg_values_supported": client_auth.ALLOWED_ALGS,
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "private_key_jwt"],
+        "revocation_endpoint_auth_signing_alg_values_supported": client_auth.ALLOWED_ALGS,
         "code_challenge_methods_supported": ["S256"],
         "claims_supported": claims.supported_claims(),
-        "acr_values_supported": [claims.ACR_PSC, claims.ACR_MFA],
-        "prompt_values_supported": ["none", "login"],
+        "acr_values_supported": list(reversed(claims.ACR_LEVELS)),  # strongest first
+        "prompt_values_supported": list(protocol.PROMPT_VALUES),
         "claims_parameter_supported": False,
         "request_parameter_supported": False,
         "request_uri_parameter_supported": False,
@@ -81,7 +84,7 @@ def _discovery_json(base_url: str) -> bytes:
         "backchannel_logout_supported": True,
         "backchannel_logout_session_supported": True,
         "frontchannel_logout_supported": False,
-        "ui_locales_supported": ["fr"],
+        "ui_locales_supported": list(protocol.UI_LOCALES),
     }
     return json.dumps(data).encode()
 
@@ -120,35 +123,84 @@ def _access_request_url(application) -> str:
         return "/applications/"
 
 
+def _with_iss(url: str) -> str:
+    """The redirect to the client with RFC 9207's `iss`, on success and error alike."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(name == "iss" for name, _value in query):
+        return url
+    query.append(("iss", settings.KIOSQUE_BASE_URL))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+@method_decorator(csrf_exempt, name="dispatch")  # OIDC Core §3.1.2.1: GET and POST
 @method_decorator(never_cache, name="dispatch")
 class AuthorizeView(dot_views.AuthorizationView):
-    """The authorization endpoint: sign-in freshness, then the access gate, then DOT."""
+    """The authorization endpoint: the request checked, then sign-in freshness, the access
+    gate and the authentication level, then DOT issues the code.
+
+    POST (form-encoded) is handled as GET: the parameters come from the body, which DOT and
+    oauthlib read as well. No state changes here that a cross-site POST could abuse beyond
+    what the same GET does, hence no CSRF token (it would break the relying parties).
+    """
 
     def dispatch(self, request, *args, **kwargs):
         with clients_cached_for_this_request():
+            if request.method not in ("GET", "HEAD", "POST"):
+                return View.dispatch(self, request, *args, **kwargs)  # OPTIONS, or 405
+            self.params = request.POST if request.method == "POST" else request.GET
+            refused = self._refuse_invalid_request(request)
+            if refused is not None:
+                return refused
             return super().dispatch(request, *args, **kwargs)
 
-    def validate_authorization_request(self, request):
-        # Called by get() below and again by DOT's get(): one validation per request.
-        if not hasattr(self, "_validated"):
-            self._validated = super().validate_authorization_request(request)
-        return self._validated
-
-    def get(self, request, *args, **kwargs):
+    def _refuse_invalid_request(self, request):
+        """OIDC Core §3.1.2.2: validate the request before anything else (sign-in too)."""
+        if request.method == "POST" and request.content_type != "application/x-www-form-urlencoded":
+            return self._invalid_request_page()
+        if not self.params.get("redirect_uri"):
+            # Required by OIDC Core §3.1.2.1; without it there is nowhere safe to redirect to
+            # (RFC 6749 §4.1.2.1), so the user gets the error page.
+            return self._invalid_request_page()
         try:
             _scopes, credentials = self.validate_authorization_request(request)
         except OAuthToolkitError as error:
             return self.error_response(error, application=None)
+        problem = protocol.authorization_request_error(self.params)
+        if problem is not None:
+            error, description = problem
+            application = load_client(credentials["client_id"])
+            return self._error_redirect(credentials, application, error, description)
+        return None
+
+    def validate_authorization_request(self, request):
+        # Called by dispatch, by get() below and again by DOT's get(): one validation.
+        if not hasattr(self, "_validated"):
+            self._validated = super().validate_authorization_request(request)
+        return self._validated
+
+    def handle_no_permission(self):
+        """Nobody signed in: login_required for prompt=none, the sign-in page otherwise."""
+        _scopes, credentials = self.validate_authorization_request(self.request)
+        if "none" in self._prompt():
+            application = load_client(credentials["client_id"])
+            return self._error_redirect(credentials, application, "login_required")
+        return self._to_login()
+
+    def get(self, request, *args, **kwargs):
+        _scopes, credentials = self.validate_authorization_request(request)
         application = load_client(credentials["client_id"])
-        prompt = set(request.GET.get("prompt", "").split())
-        if "login" in prompt:
+        prompt = self._prompt()
+        if prompt & {"login", "select_account"}:
+            # select_account: the sign-in page, where the user can sign in with another
+            # account (a browser holds one Kiosque session, so there is nothing to pick).
             signins.require_reauthentication(request)
-            return self.handle_prompt_login()
-        if signins.needs_reauthentication(request, self._max_age(request)):
+            return self._to_login()
+        if signins.needs_reauthentication(request, self._max_age()):
             if "none" in prompt:
                 return self._error_redirect(credentials, application, "login_required")
             signins.require_reauthentication(request)
-            return self.handle_prompt_login() if "prompt" in request.GET else self._to_login()
+            return self._to_login()
         client = kiosque_client(application)
         if not may_use(request.user, application):
             record(
@@ -169,18 +221,29 @@ class AuthorizeView(dot_views.AuthorizationView):
                 status=403,
             )
         self.sign_in = signins.current(request)
+        requested_acr = self.params.get("acr_values", "").split()
+        if not claims.acr_satisfies(self.sign_in.acr, requested_acr):
+            # Never a token claiming less than asked for. Raising the level (step-up) is not
+            # offered yet: login_required for prompt=none, else the Unmet Authentication
+            # Requirements 1.0 error.
+            error = "login_required" if "none" in prompt else "unmet_authentication_requirements"
+            return self._error_redirect(
+                credentials, application, error, "The requested acr_values cannot be met."
+            )
+        # prompt=consent: consent is the access grant checked above (first-party clients).
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        # Every client is first-party (skip_authorization): there is no consent form to post.
-        return self.http_method_not_allowed(request, *args, **kwargs)
+        # The authorization request sent as a form (OIDC Core §3.1.2.1). Every client is
+        # first-party (skip_authorization): there is no consent form posted back here.
+        return self.get(request, *args, **kwargs)
 
     def create_authorization_response(self, request, scopes, credentials, allow):
         credentials = {**credentials, "kiosque_sign_in": self.sign_in}
         return super().create_authorization_response(request, scopes, credentials, allow)
 
     def redirect(self, redirect_to, application):
-        response = super().redirect(redirect_to, application)
+        response = super().redirect(_with_iss(redirect_to), application)
         if self._after_a_kiosque_page():
             # Reached through Kiosque's sign-in forms: a redirect to the application would
             # be part of the form submission's redirect chain, which the CSP form-action
@@ -196,9 +259,11 @@ class AuthorizeView(dot_views.AuthorizationView):
         referer = self.request.headers.get("Referer", "")
         return referer.startswith(settings.KIOSQUE_BASE_URL + "/")
 
-    @staticmethod
-    def _max_age(request) -> int | None:
-        value = request.GET.get("max_age", "")
+    def _prompt(self) -> set[str]:
+        return set(self.params.get("prompt", "").split())
+
+    def _max_age(self) -> int | None:
+        value = self.params.get("max_age", "")
         return int(value) if value.isdigit() else None
 
     def render_to_response(self, context, **kwargs):
@@ -206,13 +271,16 @@ class AuthorizeView(dot_views.AuthorizationView):
         error page, not DOT's English template."""
         if "error" not in context:
             return super().render_to_response(context, **kwargs)
+        return self._invalid_request_page(kwargs.get("status") or 400)
+
+    def _invalid_request_page(self, status=400):
         from django.utils.translation import gettext as _
 
         from kiosque.core.views import error_page
 
         return error_page(
             self.request,
-            kwargs.get("status") or 400,
+            status,
             _("Demande de connexion invalide"),
             _(
                 "L'application qui vous a envoyé ici a fait une demande de connexion invalide. "
@@ -222,24 +290,70 @@ class AuthorizeView(dot_views.AuthorizationView):
         )
 
     def _to_login(self):
+        """The sign-in page, then back here with the same request (GET, without the prompt
+        values the sign-in satisfies)."""
         from django.contrib.auth.views import redirect_to_login
 
-        return redirect_to_login(self.request.get_full_path(), settings.LOGIN_URL)
+        params = self.params.copy()
+        prompt = [value for value in self._prompt() if value not in ("login", "select_account")]
+        if prompt:
+            params["prompt"] = " ".join(sorted(prompt))
+        else:
+            params.pop("prompt", None)
+        return redirect_to_login(f"{reverse('oidc:authorize')}?{params.urlencode()}")
 
-    def _error_redirect(self, credentials, application, error):
+    def _error_redirect(self, credentials, application, error, description=None):
         params = {"error": error}
+        if description:
+            params["error_description"] = description
         if credentials.get("state"):
             params["state"] = credentials["state"]
-        params["iss"] = settings.KIOSQUE_BASE_URL
         uri = credentials["redirect_uri"]
         separator = "&" if "?" in uri else "?"
         return self.redirect(uri + separator + urlencode(params), application)
 
 
+def _oauth_error(error: str, description: str, status: int = 400) -> JsonResponse:
+    response = JsonResponse({"error": error, "error_description": description}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _unverified_client_id(request) -> str:
+    """The client_id a refused request claimed (for the audit log only, never trusted)."""
+    client_id = request.POST.get("client_id", "")
+    authorization = request.headers.get("Authorization", "")
+    if not client_id and authorization[:6].lower() == "basic ":
+        try:
+            decoded = base64.b64decode(authorization[6:], validate=True).decode()
+        except (ValueError, UnicodeDecodeError):
+            decoded = ""
+        client_id = unquote(decoded.partition(":")[0])
+    if not client_id and request.POST.get("client_assertion"):
+        client_id = client_auth.unverified_issuer(request.POST["client_assertion"]) or ""
+    return client_id[:100]
+
+
 class TokenView(dot_views.TokenView):
-    """The toolkit's token endpoint. It reads the access token it just issued back from the
-    database to send `app_authorized`; nothing in Kiosque listens to that signal, so the
-    read is skipped unless a receiver is connected."""
+    """The toolkit's token endpoint, behind the checks of protocol.token_request_error, with
+    its audit events (oidc/audit.py). The toolkit reads the access token it just issued back
+    from the database to send `app_authorized`; nothing in Kiosque listens to that signal, so
+    the read is skipped unless a receiver is connected."""
+
+    def post(self, request, *args, **kwargs):
+        problem = protocol.token_request_error(request)
+        if problem is not None:
+            return _oauth_error(*problem)
+        with audit.collected(request):
+            response = super().post(request, *args, **kwargs)
+        if response.status_code == 401:
+            record(
+                AuditAction.LOGIN_FAILED,
+                request=request,
+                outcome=AuditOutcome.FAILURE,
+                context={"reason": "invalid_client", "client_id": _unverified_client_id(request)},
+            )
+        return response
 
     @method_decorator(sensitive_post_parameters("password", "client_secret"))
     def authorization_flow_token_response(self, request, *args, **kwargs):
@@ -258,6 +372,8 @@ class IntrospectView(OAuthLibMixin, View):
     (or every token when it is registered as a resource server)."""
 
     def post(self, request, *args, **kwargs):
+        if len(protocol.client_auth_methods(request)) > 1:
+            return _oauth_error("invalid_request", "Use one client authentication method only.")
         caller = self._authenticated_client(request)
         if caller is None:
             response = JsonResponse({"error": "invalid_client"}, status=401)
@@ -334,7 +450,87 @@ class IntrospectView(OAuthLibMixin, View):
         return data
 
 
+class RevokeView(dot_views.RevokeTokenView):
+    """RFC 7009, with one client authentication method per request (RFC 6749 §2.3)."""
+
+    def post(self, request, *args, **kwargs):
+        if len(protocol.client_auth_methods(request)) > 1:
+            return _oauth_error("invalid_request", "Use one client authentication method only.")
+        return super().post(request, *args, **kwargs)
+
+
+@method_decorator(csrf_exempt, name="dispatch")  # lost with the toolkit's dispatch
+class UserInfoView(dot_views.UserInfoView):
+    """OIDC Core §5.3 with RFC 6750's transport rules: the access token in the Authorization
+    header, or in a form-encoded POST body (§2.2); never in the query string (§2.3 is not
+    offered: the URL ends up in proxy and browser logs). Answers are never cached."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = self._refused(request) if request.method in ("GET", "POST") else None
+        if response is None:
+            response = super().dispatch(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        response["Pragma"] = "no-cache"
+        return response
+
+    @staticmethod
+    def _refused(request):
+        in_header = request.headers.get("Authorization", "")[:7].lower() == "bearer "
+        in_body = request.method == "POST" and "access_token" in request.POST
+        if "access_token" in request.GET or (in_header and in_body):
+            response = HttpResponse(status=400)
+            response["WWW-Authenticate"] = (
+                'Bearer realm="kiosque", error="invalid_request", '
+                'error_description="Send the access token in the Authorization header."'
+            )
+            return response
+        if not in_header and not in_body:
+            # RFC 6750 §3.1: no credentials at all, so no error code.
+            response = HttpResponse(status=401)
+            response["WWW-Authenticate"] = 'Bearer realm="kiosque"'
+            return response
+        return None
+
+
 class LogoutView(dot_views.RPInitiatedLogoutView):
-    """RP-initiated logout; signing out of Kiosque also tells the other applications."""
+    """RP-initiated logout; signing out of Kiosque also tells the other applications.
+
+    An id_token_hint is used when Kiosque signed it (its signature and issuer), even if it
+    expired or its sign-in already ended: it then only names the client, and the user is
+    asked to confirm. A hint that is not Kiosque's is ignored."""
 
     template_name = "oidc/logout_confirm.html"
+
+    def validate_logout_request_user(self, id_token_hint, client_id):
+        self.hinted_client_id = None
+        try:
+            return super().validate_logout_request_user(id_token_hint, client_id)
+        except InvalidIDTokenError:
+            self.hinted_client_id = keys.audience_of_our_id_token(id_token_hint)
+            return None
+
+    def get_request_application(self, id_token, client_id):
+        application = super().get_request_application(id_token, client_id)
+        if application is None and self.hinted_client_id:
+            application = load_client(self.hinted_client_id)
+        return application
+
+    def do_logout(
+        self, application=None, post_logout_redirect_uri=None, state=None, token_user=None
+    ):
+        user = self.request.user
+        signed_in = user.is_authenticated
+        # The toolkit deletes the user's tokens (ID tokens included), then Django's logout
+        # ends the sign-in and tells the applications (receivers.on_logout).
+        response = super().do_logout(application, post_logout_redirect_uri, state, token_user)
+        if signed_in:
+            record(
+                AuditAction.LOGOUT,
+                request=self.request,
+                actor=user,
+                context={
+                    "reason": "rp_initiated",
+                    "client": application.client_id if application else "",
+                },
+            )
+        return response

@@ -47,9 +47,10 @@ EXPECTED = {
     "discovery": 0,
     "jwks": 0,
     "authorize": 11,
-    "token_code": 21,
-    "token_refresh": 21,
-    "token_client_credentials": 4,
+    # Token endpoint: each issuance writes its audit event (one insert).
+    "token_code": 22,
+    "token_refresh": 22,
+    "token_client_credentials": 5,
     "userinfo": 3,
     "introspection": 3,
 }

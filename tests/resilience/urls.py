@@ -6,7 +6,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # POST endpoints exempt from CSRF by design: OAuth 2 back-channel calls authenticated by the
 # client's credentials (RFC 6749 §2.3, RFC 7662, RFC 7009), never by a browser cookie.
-CSRF_EXEMPT = {"oidc:token", "oidc:introspect", "oidc:revoke", "oidc:userinfo"}
+# The OAuth endpoints, and the authorization endpoint that OIDC Core §3.1.2.1 opens to POST
+# (a form-posted authorization request does what the same GET does).
+CSRF_EXEMPT = {
+    "oidc:authorize",
+    "oidc:token",
+    "oidc:introspect",
+    "oidc:revoke",
+    "oidc:userinfo",
+}
 
 CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 

@@ -182,7 +182,7 @@ def test_prompt_none_without_session_is_login_required(provider, make_client):
     params = redirect_params(
         authorize(requests.Session(), provider, client, extra={"prompt": "none", "state": "s1"})
     )
-    assert params == {"error": "login_required", "state": "s1"}
+    assert params == {"error": "login_required", "state": "s1", "iss": provider}
 
 
 def test_prompt_login_forces_a_new_sign_in(setup):

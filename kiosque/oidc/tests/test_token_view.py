@@ -50,7 +50,8 @@ def test_without_receiver_the_issued_token_is_not_read_back(
     client_credentials, django_assert_num_queries
 ):
     issue(client_credentials)  # the secret's first verification, the dev keys
-    with django_assert_num_queries(4):  # client (joined), savepoint, insert, release
+    # client (joined), savepoint, insert, release, the audit event (token issued)
+    with django_assert_num_queries(5):
         response = issue(client_credentials)
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
