@@ -161,6 +161,7 @@ class AttemptOutcome(models.TextChoices):
 SECOND_FACTOR_LABELS = {
     "mail_code": _("Code par mail"),
     "totp": _("Application d'authentification (TOTP)"),
+    "passkey": _("Clé d'accès"),
 }
 
 

@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from webauthn.helpers import bytes_to_base64url
 
+from kiosque.accounts.models import ConnectionAttempt
 from kiosque.audit.models import AuditAction, AuditEvent
 from kiosque.mfa import levels
 from kiosque.mfa.flows.reset import reset_second_factors
@@ -166,6 +167,8 @@ def test_passwordless_sign_in(client, user, enrolled):
     assert levels.session_level(request) == levels.PASSKEY
     assert levels.session_amr(request) == ["hwk", "user", "mfa"]
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_SUCCEEDED).exists()
+    attempt = ConnectionAttempt.objects.get(user=user)
+    assert attempt.outcome == "success" and attempt.second_factor_label() == "Clé d'accès"
 
 
 def test_a_synced_passkey_is_swk(client, user):
