@@ -3,7 +3,6 @@ sign-in, reviewer reset, and the level and amr the session records."""
 
 import pytest
 from django.contrib.auth import get_user
-from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
 from webauthn.helpers import bytes_to_base64url
@@ -12,7 +11,7 @@ from kiosque.accounts.models import ConnectionAttempt
 from kiosque.audit.models import AuditAction, AuditEvent
 from kiosque.mfa import levels
 from kiosque.mfa.flows.reset import reset_second_factors
-from kiosque.mfa.models import Passkey
+from kiosque.mfa.models import MailedCode, Passkey
 from kiosque.mfa.tests.helpers import (
     PASSWORD,
     STAGE_URL,
@@ -153,7 +152,7 @@ def test_passkey_as_second_factor_signs_in(client, user, enrolled):
     assert AuditEvent.objects.filter(
         action=AuditAction.MFA_VERIFIED, context__method="passkey"
     ).exists()
-    assert len(mail.outbox) == 0  # no code was mailed
+    assert not MailedCode.objects.filter(user=user).exists()  # no code was mailed
 
 
 # --- passwordless ------------------------------------------------------------------------
@@ -242,3 +241,18 @@ def test_the_admin_lists_passkeys_read_only(client, user, enrolled, make_user):
     page = client.get(changelist)
     assert page.status_code == 200 and "Clé USB" in page.content.decode()
     assert client.get(reverse("admin:mfa_passkey_add")).status_code == 403
+
+
+def test_staff_who_must_use_totp_may_use_a_passkey_instead(client, make_user, settings):
+    settings.KIOSQUE_STAFF_REQUIRE_TOTP = True
+    staff = make_user("admin", is_staff=True)
+    client.force_login(staff)
+    authenticator = SoftAuthenticator()
+    enrol_passkey(client, authenticator)
+    client.logout()
+    open_second_factor_stage(client, staff)
+    page = client.get(STAGE_URL)
+    assert page.status_code == 200 and "Utiliser ma clé d'accès" in page.content.decode()
+    assert passkey_second_factor(client, authenticator).status_code == 200
+    assert signed_in_user_id(client) == str(staff.pk)
+    assert not MailedCode.objects.filter(user=staff).exists()
