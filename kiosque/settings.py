@@ -276,6 +276,12 @@ KIOSQUE_DCC_DEMO_URL = env.str("KIOSQUE_DCC_DEMO_URL", "http://127.0.0.1:8001").
 # Second factors (kiosque.mfa)
 KIOSQUE_MAIL_CODE_SECONDS = env.int("KIOSQUE_MAIL_CODE_SECONDS", 1200)
 KIOSQUE_STAFF_REQUIRE_TOTP = env.bool("KIOSQUE_STAFF_REQUIRE_TOTP", default=False)
+# Passkeys (WebAuthn; defaults and meaning in kiosque/mfa/conf.py and docs/configuration.md)
+KIOSQUE_PASSKEY_RP_ID = env.str("KIOSQUE_PASSKEY_RP_ID", "")
+KIOSQUE_PASSKEY_RP_NAME = env.str("KIOSQUE_PASSKEY_RP_NAME", "Kiosque")
+KIOSQUE_PASSKEY_ORIGINS = env.list("KIOSQUE_PASSKEY_ORIGINS", default=[])
+KIOSQUE_PASSKEY_CHALLENGE_SECONDS = env.int("KIOSQUE_PASSKEY_CHALLENGE_SECONDS", 300)
+KIOSQUE_PASSKEY_ALLOWED_AAGUIDS = env.list("KIOSQUE_PASSKEY_ALLOWED_AAGUIDS", default=[])
 
 # Logs (kiosque.core.observability): plain text, or JSON lines with KIOSQUE_LOG_FORMAT=json;
 # every record carries the request id (X-Request-ID) and path of its request.

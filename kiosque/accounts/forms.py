@@ -10,7 +10,12 @@ class LoginForm(forms.Form):
         label=_("Identifiant ou mail"),
         max_length=254,
         widget=forms.TextInput(
-            attrs={"autocomplete": "username", "autofocus": True, "autocapitalize": "none"}
+            # "webauthn": the browser offers passkeys in the autofill (conditional UI).
+            attrs={
+                "autocomplete": "username webauthn",
+                "autofocus": True,
+                "autocapitalize": "none",
+            }
         ),
         error_messages={"required": _("Saisissez votre identifiant ou votre adresse mail.")},
     )

@@ -169,6 +169,7 @@ SECOND_FACTOR_LABELS = {
     "mail_code": _("Code par mail"),
     "totp": _("Application d'authentification (TOTP)"),
     "psc": _("Pro Santé Connect"),
+    "passkey": _("Clé d'accès"),
 }
 
 

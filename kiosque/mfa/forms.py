@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kiosque.mfa.models import TOTPDevice
+from kiosque.mfa.models import Passkey, TOTPDevice
 from kiosque.mfa.totp import DIGITS
 
 CODE_PATTERN = re.compile(rf"^[0-9]{{{DIGITS}}}$")
@@ -101,3 +101,34 @@ class PasswordConfirmForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError(_("Mot de passe incorrect."), code="wrong_password")
         return password
+
+
+class PasskeyForm(forms.Form):
+    """A new passkey: its name, and the browser's answer (PublicKeyCredential.toJSON())."""
+
+    name = forms.CharField(
+        label=_("Nom de la clé d'accès"),
+        max_length=64,
+        help_text=_("Par exemple « Clé USB du bureau » ou « Ordinateur portable »."),
+        error_messages={"required": _("Donnez un nom à cette clé d'accès.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    credential = forms.CharField(widget=forms.HiddenInput, required=False, max_length=65536)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if Passkey.objects.filter(user=self.user, name__iexact=name).exists():
+            raise ValidationError(
+                _("Vous avez déjà une clé d'accès nommée « %(name)s » : choisissez un autre nom."),
+                code="duplicate",
+                params={"name": name},
+            )
+        return name
+
+
+class AssertionForm(forms.Form):
+    credential = forms.CharField(widget=forms.HiddenInput, max_length=65536)

@@ -5,6 +5,7 @@ from django.utils.translation import ngettext
 
 from kiosque.core import ratelimit
 from kiosque.mfa.flows.totp_login import Outcome as TOTPOutcome
+from kiosque.mfa.passkeys import Failure as PasskeyFailure
 from kiosque.mfa.verification import Outcome, Verification
 
 LOGIN_EXPIRED = _("Votre connexion a expiré. Veuillez vous authentifier de nouveau.")
@@ -85,3 +86,28 @@ def too_many_codes(seconds: int) -> str:
         "Trop de codes demandés. Vous pourrez en demander un nouveau dans %(minutes)d minutes.",
         minutes,
     ) % {"minutes": minutes}
+
+
+PASSKEY_ERRORS = {
+    PasskeyFailure.NO_CHALLENGE: _(
+        "La demande a expiré ou a déjà servi. Recommencez avec votre clé d'accès."
+    ),
+    PasskeyFailure.AAGUID_NOT_ALLOWED: _(
+        "Ce modèle de clé d'accès n'est pas homologué par votre structure. Utilisez une des "
+        "clés qu'elle fournit."
+    ),
+    PasskeyFailure.ALREADY_REGISTERED: _("Cette clé d'accès est déjà enregistrée."),
+    PasskeyFailure.COUNTER_REGRESSION: _(
+        "Cette clé d'accès a été refusée par mesure de sécurité (son compteur a reculé : elle "
+        "a peut-être été copiée). Utilisez un autre moyen de connexion et prévenez l'équipe "
+        "de la plateforme."
+    ),
+}
+PASSKEY_NOT_RECOGNISED = _(
+    "Cette clé d'accès n'a pas été reconnue. Réessayez, ou utilisez un autre moyen de connexion."
+)
+PASSKEY_ADDED = _("Votre clé d'accès a été enregistrée")
+
+
+def passkey_error(failure: PasskeyFailure) -> str:
+    return str(PASSKEY_ERRORS.get(failure, PASSKEY_NOT_RECOGNISED))

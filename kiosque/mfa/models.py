@@ -52,3 +52,40 @@ class TOTPDevice(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential (passkey or security key) registered by a user.
+
+    Only the public key is kept; the private key never leaves the authenticator.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys"
+    )
+    name = models.CharField(_("nom"), max_length=64)
+    # The raw credential id (WebAuthn §6.1: at most 1023 bytes).
+    credential_id = models.BinaryField(_("identifiant de la clé"), max_length=1023, unique=True)
+    public_key = models.BinaryField(_("clé publique"), editable=False)
+    # The WebAuthn user.id given to the authenticator (checked against userHandle).
+    user_handle = models.BinaryField(max_length=64, editable=False)
+    sign_count = models.PositiveBigIntegerField(_("compteur de signatures"), default=0)
+    transports = models.JSONField(_("transports"), default=list, blank=True)
+    aaguid = models.CharField(_("modèle d'authentificateur (AAGUID)"), max_length=36, blank=True)
+    # Backup eligible (synced passkey): "swk" in RFC 8176 terms; device-bound: "hwk".
+    backup_eligible = models.BooleanField(_("synchronisable"), default=False)
+    created_at = models.DateTimeField(_("date"))
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clé d'accès")
+        verbose_name_plural = _("clés d'accès")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"], name="mfa_passkey_unique_name_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return self.name

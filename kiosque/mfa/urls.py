@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kiosque.mfa import views
+from kiosque.mfa import passkey_views, views
 
 app_name = "mfa"
 urlpatterns = [
@@ -8,4 +8,32 @@ urlpatterns = [
     path("compte/second-facteur/", views.manage, name="manage"),
     path("compte/second-facteur/ajouter/", views.add_totp, name="add_totp"),
     path("compte/second-facteur/<int:pk>/supprimer/", views.delete_totp, name="delete_totp"),
+]
+
+urlpatterns += [
+    path(
+        "connexion/cle-d-acces/options/", passkey_views.login_options, name="passkey_login_options"
+    ),
+    path("connexion/cle-d-acces/", passkey_views.login, name="passkey_login"),
+    path(
+        "connexion/second-facteur/cle-d-acces/options/",
+        passkey_views.stage_options,
+        name="passkey_stage_options",
+    ),
+    path(
+        "connexion/second-facteur/cle-d-acces/",
+        passkey_views.stage_verify,
+        name="passkey_stage_verify",
+    ),
+    path(
+        "compte/second-facteur/cle-d-acces/options/",
+        passkey_views.enrol_options,
+        name="passkey_enrol_options",
+    ),
+    path("compte/second-facteur/cle-d-acces/ajouter/", passkey_views.enrol, name="passkey_enrol"),
+    path(
+        "compte/second-facteur/cle-d-acces/<int:pk>/supprimer/",
+        passkey_views.delete,
+        name="delete_passkey",
+    ),
 ]

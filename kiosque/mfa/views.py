@@ -16,8 +16,8 @@ from kiosque.core import ratelimit
 from kiosque.mfa import messages as texts
 from kiosque.mfa import totp
 from kiosque.mfa.flows import devices, enrol, mail_code, methods, stage_state, totp_login
-from kiosque.mfa.forms import CodeForm, EnrolForm, PasswordConfirmForm
-from kiosque.mfa.models import TOTPDevice
+from kiosque.mfa.forms import CodeForm, EnrolForm, PasskeyForm, PasswordConfirmForm
+from kiosque.mfa.models import Passkey, TOTPDevice
 from kiosque.mfa.verification import ResendRefused
 
 DELETE_PASSWORD_LIMIT = 5
@@ -41,7 +41,7 @@ def second_factor(request):
         return _cancel(request)
 
     # One read of the devices serves both the methods offered and the code check.
-    prefetch_related_objects([user], "totp_devices")
+    prefetch_related_objects([user], "totp_devices", "passkeys")
     available = methods.available(user)
     if not available:
         return _blocked(request, user)
@@ -59,6 +59,10 @@ def second_factor(request):
         method = available[0]
         _choose(request, state, user, method)
 
+    if method == methods.PASSKEY:
+        return render(
+            request, "mfa/passkey.html", {"can_change": len(available) > 1, "method": method}
+        )
     if action == "resend" and method == methods.MAIL_CODE:
         _resend(request, state, user)
         return redirect("mfa:second_factor")
@@ -144,7 +148,11 @@ def manage(request):
     return render(
         request,
         "mfa/manage.html",
-        {"devices": TOTPDevice.objects.filter(user=request.user)},
+        {
+            "devices": TOTPDevice.objects.filter(user=request.user),
+            "passkeys": Passkey.objects.filter(user=request.user),
+            "passkey_form": PasskeyForm(user=request.user),
+        },
     )
 
 
@@ -175,6 +183,23 @@ def add_totp(request):
     )
 
 
+def confirm_password(request):
+    """The re-authentication before a second factor is deleted: (form, limited message).
+
+    The form is valid when the password was right; 5 tries per 15 minutes per user.
+    """
+    user = request.user
+    form = PasswordConfirmForm(request.POST or None, user=user)
+    if request.method != "POST":
+        return form, ""
+    attempt = ratelimit.hit(
+        f"mfa:delete-password:{user.pk}", limit=DELETE_PASSWORD_LIMIT, window=DELETE_PASSWORD_WINDOW
+    )
+    if not attempt.allowed:
+        return PasswordConfirmForm(user=user), ratelimit.wait_message(attempt.retry_after)
+    return form, ""
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -184,23 +209,13 @@ def delete_totp(request, pk: int):
     if devices.is_last_required_device(user):
         messages.error(request, texts.STAFF_KEEPS_LAST_DEVICE)
         return redirect("mfa:manage")
-    form = PasswordConfirmForm(request.POST or None, user=user)
-    limited = ""
-    if request.method == "POST":
-        attempt = ratelimit.hit(
-            f"mfa:delete-password:{user.pk}",
-            limit=DELETE_PASSWORD_LIMIT,
-            window=DELETE_PASSWORD_WINDOW,
+    form, limited = confirm_password(request)
+    if form.is_bound and form.is_valid() and not limited:
+        devices.remove(request, user, device)
+        messages.success(
+            request, _("Le second facteur « %(name)s » a été supprimé.") % {"name": device.name}
         )
-        if not attempt.allowed:
-            form = PasswordConfirmForm(user=user)
-            limited = ratelimit.wait_message(attempt.retry_after)
-        elif form.is_valid():
-            devices.remove(request, user, device)
-            messages.success(
-                request, _("Le second facteur « %(name)s » a été supprimé.") % {"name": device.name}
-            )
-            return redirect("mfa:manage")
+        return redirect("mfa:manage")
     return render(
         request, "mfa/delete_totp.html", {"form": form, "device": device, "limited": limited}
     )

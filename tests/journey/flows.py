@@ -18,7 +18,7 @@ def label(text):
 def submit_password(page, identifier: str, password: str) -> None:
     page.get_by_label(label("Identifiant ou mail")).fill(identifier)
     page.get_by_label(label("Mot de passe")).fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Se connecter", exact=True).click()
 
 
 def enter_mail_code(page, mailbox, email: str, check=None) -> None:

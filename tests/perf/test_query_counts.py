@@ -37,9 +37,9 @@ _numbers = itertools.count(1)
 EXPECTED = {
     "login_page": 0,
     "login_password": 8,
-    "second_factor_page": 3,
-    "second_factor_choose": 6,
-    "second_factor_verify": 17,
+    "second_factor_page": 4,  # + the passkeys offered
+    "second_factor_choose": 7,
+    "second_factor_verify": 18,
     "portal_after_sign_in": 7,
     "portal": 7,  # force_login opens the session ledger (user_logged_in), so no touch write yet
     "history": 5,

@@ -107,6 +107,14 @@ def _notify_lock(request, user) -> None:
     )
 
 
+def sign_in_refusal(user) -> str:
+    """Why an account whose credentials were just verified (password or passkey) still cannot
+    sign in, or "" when it may: the account rule, and an expired temporary password."""
+    if account_can_authenticate(user) and not credentials.temporary_password_expired(user):
+        return ""
+    return _refused_state_message(user)
+
+
 def _refused_state_message(user) -> str:
     """Why a right password still cannot sign in (the account rule refused it, or the
     temporary password expired)."""

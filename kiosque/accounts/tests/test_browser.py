@@ -15,7 +15,7 @@ def _sign_in(page, identifier, password):
     page.goto("/connexion/")
     page.locator("#id_username").fill(identifier)
     page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Se connecter", exact=True).click()
 
 
 def _generate_and_send(page):

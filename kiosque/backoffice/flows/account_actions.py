@@ -141,8 +141,8 @@ ACTIONS = {
             "reinitialiser-second-facteur",
             _("Réinitialiser les seconds facteurs"),
             _(
-                "Les applications OTP enregistrées sont supprimées ; l'utilisateur se "
-                "connectera avec un code reçu par mail."
+                "Les applications OTP et les clés d'accès enregistrées sont supprimées ; "
+                "l'utilisateur se connectera avec un code reçu par mail."
             ),
             _("Les seconds facteurs ont été réinitialisés."),
             reset_mfa,

@@ -46,6 +46,7 @@ class AccountOverview:
     profile: ProfessionalProfile | None
     establishments: list = field(default_factory=list)
     totp_devices: list | None = None
+    passkeys: list | None = None
     sessions: list | None = None
     connections: list | None = None
     audit_events: list = field(default_factory=list)
@@ -70,6 +71,7 @@ def overview(user) -> AccountOverview:
         profile=profile,
         establishments=list(profile.establishments.all()) if profile else [],
         totp_devices=_rows("mfa", "TOTPDevice", user, order="created_at"),
+        passkeys=_rows("mfa", "Passkey", user, order="created_at"),
         sessions=_rows("accounts", "UserSession", user, order="-last_activity_at"),
         connections=_rows("accounts", "ConnectionAttempt", user, order="-created_at"),
         audit_events=audit_events,

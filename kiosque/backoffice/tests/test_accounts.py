@@ -9,7 +9,7 @@ from kiosque.accounts.models import ConnectionAttempt, UserSession
 from kiosque.audit.models import AuditAction, AuditEvent
 from kiosque.backoffice.tests.factories import make_user
 from kiosque.mail.models import OutboxMessage
-from kiosque.mfa.models import TOTPDevice
+from kiosque.mfa.models import Passkey, TOTPDevice
 from kiosque.professionals.models import ProfessionalProfile
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +104,19 @@ def test_reset_second_factors(reviewer_client, account):
     TOTPDevice.objects.create(
         user=account, name="MyTOTP", encrypted_secret="x", created_at="2025-02-04T15:37:05Z"
     )
+    Passkey.objects.create(
+        user=account,
+        name="Clé du bureau",
+        credential_id=b"credential",
+        public_key=b"key",
+        user_handle=b"handle",
+        created_at="2025-02-04T15:37:05Z",
+    )
+    page = reviewer_client.get(f"/gestion/comptes/{account.pk}/").content.decode()
+    assert "Clé du bureau" in page
     act(reviewer_client, account, "reinitialiser-second-facteur")
     assert not TOTPDevice.objects.filter(user=account).exists()
+    assert not Passkey.objects.filter(user=account).exists()
     assert AuditEvent.objects.filter(action=AuditAction.MFA_RESET).exists()
 
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+PASSKEY = "passkey"
 TOTP = "totp"
 MAIL_CODE = "mail_code"
 
@@ -16,9 +17,19 @@ def has_totp(user) -> bool:
     return user.totp_devices.exists()
 
 
+def has_passkey(user) -> bool:
+    if "passkeys" in getattr(user, "_prefetched_objects_cache", {}):
+        return bool(user.passkeys.all())
+    return user.passkeys.exists()
+
+
 def available(user) -> list[str]:
-    """The methods offered, TOTP first. Empty: the user cannot pass the stage alone."""
-    methods = [TOTP] if has_totp(user) else []
+    """The methods offered, strongest first (passkey, TOTP, mail code). Empty: the user
+    cannot pass the stage alone. A passkey is offered to staff too (it is stronger than
+    the TOTP that KIOSQUE_STAFF_REQUIRE_TOTP asks for)."""
+    methods = [PASSKEY] if has_passkey(user) else []
+    if has_totp(user):
+        methods.append(TOTP)
     if user.email and not staff_requires_totp(user):
         methods.append(MAIL_CODE)
     return methods

@@ -39,3 +39,11 @@ def user(make_user):
 def staged_client(client, user):
     open_second_factor_stage(client, user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _passkey_relying_party(settings):
+    from kiosque.mfa.tests.soft_authenticator import ORIGIN, RP_ID
+
+    settings.KIOSQUE_PASSKEY_RP_ID = RP_ID
+    settings.KIOSQUE_PASSKEY_ORIGINS = [ORIGIN]

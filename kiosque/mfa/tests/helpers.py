@@ -55,3 +55,25 @@ def code_from(message) -> str:
 
 def current_totp(secret: str, for_time: float | None = None) -> str:
     return totp.code_at_step(secret, totp.time_step(for_time or time.time()))
+
+
+def enrol_passkey(client, authenticator, name="Clé USB", **create_kwargs):
+    """Enrol `authenticator` for the user signed in on `client`; the enrol answer."""
+    options = client.post("/compte/second-facteur/cle-d-acces/options/").json()["publicKey"]
+    credential = authenticator.create(options, **create_kwargs)
+    return client.post(
+        "/compte/second-facteur/cle-d-acces/ajouter/", {"name": name, "credential": credential}
+    )
+
+
+def passkey_sign_in(client, authenticator, *, next_url="", **get_kwargs):
+    """A passwordless sign-in from the login page; the JSON answer's response."""
+    options = client.post("/connexion/cle-d-acces/options/").json()["publicKey"]
+    credential = authenticator.get(options, **get_kwargs)
+    return client.post("/connexion/cle-d-acces/", {"credential": credential, "next": next_url})
+
+
+def passkey_second_factor(client, authenticator, **get_kwargs):
+    options = client.post("/connexion/second-facteur/cle-d-acces/options/").json()["publicKey"]
+    credential = authenticator.get(options, **get_kwargs)
+    return client.post("/connexion/second-facteur/cle-d-acces/", {"credential": credential})

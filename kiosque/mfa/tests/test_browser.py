@@ -16,7 +16,7 @@ def sign_in_with_password(page, username):
     page.goto("/connexion/")
     page.get_by_label("Identifiant ou mail").fill(username)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Se connecter", exact=True).click()
 
 
 def test_enrol_totp_then_sign_in_with_it(page, make_user, smtp_server, deliver_outbox):

@@ -25,7 +25,7 @@ def test_reset_removes_totp_devices_audits_and_notifies(user, make_user, rf):
     assert TOTPDevice.objects.filter(pk=other_device.pk).exists()
     event = AuditEvent.objects.get(action=AuditAction.MFA_RESET)
     assert event.actor_id == reviewer.pk and event.target_id == str(user.pk)
-    assert event.context == {"devices_removed": 2}
+    assert event.context == {"devices_removed": 2, "webauthn_devices_removed": 0}
     notice = OutboxMessage.objects.get(template_name="mfa/email/reset")
     assert notice.to == [user.email]
     assert "Vos seconds facteurs ont été réinitialisés" in notice.subject

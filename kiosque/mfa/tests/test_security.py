@@ -9,6 +9,7 @@
 import json
 import logging
 import os
+import re
 import subprocess
 import time
 import uuid
@@ -17,16 +18,22 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from kiosque.audit.models import AuditEvent
+from kiosque.mfa.models import Passkey
 from kiosque.mfa.tests.helpers import (
     STAGE_URL,
     add_device,
     code_from,
     current_totp,
+    enrol_passkey,
     open_second_factor_stage,
+    passkey_second_factor,
+    passkey_sign_in,
     post_stage,
 )
+from kiosque.mfa.tests.soft_authenticator import SoftAuthenticator
 from kiosque.testing.processes import KIOSQUE, clean_env, run_kiosque
 
 MFA_DIR = Path(__file__).resolve().parents[1]
@@ -275,7 +282,11 @@ def test_templates_have_no_inline_style_or_script():
     for template in (MFA_DIR / "templates" / "mfa").glob("*.html"):
         text = template.read_text()
         assert "style=" not in text and "<style" not in text, template
-        assert "<script" not in text, template
+        # Scripts are local static files (CSP script-src 'self'): a src, nothing inline.
+        for script in re.findall(r"<script\b[^>]*>(.*?)</script>", text, flags=re.S):
+            assert script == "", template
+        for tag in re.findall(r"<script\b[^>]*>", text):
+            assert re.search(r"\bsrc=\"\{% static '[^']+\.js' %\}\"", tag), (template, tag)
 
 
 @pytest.mark.django_db
@@ -303,3 +314,153 @@ def test_a_mailed_code_completes_only_the_attempt_that_asked_for_it(
     response = first.post(STAGE_URL, {"action": "verify", "method": "mail_code", "code": code})
     assert response.status_code == 302
     assert first.session["_auth_user_id"] == str(user.pk)
+
+
+# --- passkeys (WebAuthn) ------------------------------------------------------------------
+
+
+@pytest.fixture
+def passkey_user(client, make_user):
+    owner = make_user("pkowner")
+    client.force_login(owner)
+    authenticator = SoftAuthenticator()
+    assert enrol_passkey(client, authenticator).status_code == 200
+    client.logout()
+    return owner, authenticator
+
+
+def failures(reason):
+    return AuditEvent.objects.filter(context__method="passkey", context__reason=reason).count()
+
+
+@pytest.mark.django_db
+def test_a_replayed_assertion_is_refused(client, passkey_user):
+    owner, authenticator = passkey_user
+    options = client.post("/connexion/cle-d-acces/options/").json()["publicKey"]
+    credential = authenticator.get(options)
+    assert client.post("/connexion/cle-d-acces/", {"credential": credential}).status_code == 200
+    client.logout()
+    # the same answer again: its challenge was used (and a new challenge does not match it)
+    again = client.post("/connexion/cle-d-acces/", {"credential": credential})
+    assert again.status_code == 400 and failures("no_challenge") == 1
+    client.post("/connexion/cle-d-acces/options/")
+    again = client.post("/connexion/cle-d-acces/", {"credential": credential})
+    assert again.status_code == 400 and failures("invalid") == 1
+    assert client.session.get("_auth_user_id") is None
+
+
+@pytest.mark.django_db
+def test_an_expired_challenge_is_refused(client, passkey_user, settings):
+    _, authenticator = passkey_user
+    options = client.post("/connexion/cle-d-acces/options/").json()["publicKey"]
+    settings.KIOSQUE_PASSKEY_CHALLENGE_SECONDS = -1
+    response = client.post("/connexion/cle-d-acces/", {"credential": authenticator.get(options)})
+    assert response.status_code == 400 and failures("no_challenge") == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "where", [{"origin": "https://evil.example"}, {"rp_id": "evil.example"}], ids=str
+)
+def test_a_wrong_origin_or_rp_id_is_refused(client, passkey_user, where):
+    _, authenticator = passkey_user
+    response = passkey_sign_in(client, authenticator, **where)
+    assert response.status_code == 400 and failures("invalid") == 1
+    assert client.session.get("_auth_user_id") is None
+
+
+@pytest.mark.django_db
+def test_a_wrong_origin_at_enrolment_is_refused(client, make_user):
+    client.force_login(make_user("pkenrol"))
+    response = enrol_passkey(client, SoftAuthenticator(), origin="https://evil.example")
+    assert response.status_code == 400
+    assert not Passkey.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_counter_going_back_is_refused_and_audited(client, passkey_user):
+    owner, authenticator = passkey_user
+    Passkey.objects.filter(user=owner).update(sign_count=10)
+    response = passkey_sign_in(client, authenticator, sign_count=5)
+    assert response.status_code == 400
+    assert "compteur a reculé" in response.json()["error"]
+    event = AuditEvent.objects.get(context__reason="counter_regression")
+    assert event.actor_id == owner.pk
+    assert client.session.get("_auth_user_id") is None
+    assert passkey_sign_in(client, authenticator, sign_count=11).status_code == 200
+
+
+@pytest.mark.django_db
+def test_user_verification_is_required(client, passkey_user):
+    _, authenticator = passkey_user
+    response = passkey_sign_in(client, authenticator, user_verified=False)
+    assert response.status_code == 400 and failures("invalid") == 1
+
+
+@pytest.mark.django_db
+def test_a_deleted_passkey_no_longer_signs_in(client, passkey_user):
+    owner, authenticator = passkey_user
+    Passkey.objects.filter(user=owner).delete()
+    response = passkey_sign_in(client, authenticator)
+    assert response.status_code == 400 and failures("unknown_credential") == 1
+
+
+@pytest.mark.django_db
+def test_another_users_passkey_does_not_pass_the_second_factor(client, passkey_user, user):
+    _, authenticator = passkey_user
+    add_passkey_client = Client()
+    add_passkey_client.force_login(user)
+    enrol_passkey(add_passkey_client, SoftAuthenticator())
+    open_second_factor_stage(client, user)
+    response = passkey_second_factor(client, authenticator)
+    assert response.status_code == 400 and failures("wrong_user") == 1
+    assert client.session.get("_auth_user_id") is None
+
+
+@pytest.mark.django_db
+def test_a_user_handle_of_another_account_is_refused(client, passkey_user):
+    _, authenticator = passkey_user
+    authenticator.user_handle = b"someone else"
+    response = passkey_sign_in(client, authenticator)
+    assert response.status_code == 400 and failures("wrong_user") == 1
+
+
+@pytest.mark.django_db
+def test_only_homologated_authenticators_when_aaguids_are_set(client, make_user, settings):
+    allowed = "2fc0579f-8113-47ea-b116-bb5a8db9202a"
+    settings.KIOSQUE_PASSKEY_ALLOWED_AAGUIDS = [allowed.upper()]
+    client.force_login(make_user("pkaaguid"))
+    options = client.post("/compte/second-facteur/cle-d-acces/options/").json()["publicKey"]
+    assert options["attestation"] == "direct"
+    other = SoftAuthenticator(aaguid="11111111-2222-3333-4444-555555555555")
+    response = enrol_passkey(client, other, fmt="packed")
+    assert response.status_code == 400 and "homologué" in response.json()["error"]
+    assert failures("aaguid_not_allowed") == 1
+    # the right AAGUID without attestation is not trusted either
+    assert enrol_passkey(client, SoftAuthenticator(aaguid=allowed)).status_code == 400
+    assert enrol_passkey(client, SoftAuthenticator(aaguid=allowed), fmt="packed").status_code == 200
+    assert Passkey.objects.get().aaguid == allowed
+
+
+@pytest.mark.django_db
+def test_passkey_endpoints_need_csrf(passkey_user):
+    csrf_client = Client(enforce_csrf_checks=True)
+    assert csrf_client.post("/connexion/cle-d-acces/options/").status_code == 403
+    assert csrf_client.post("/connexion/cle-d-acces/", {"credential": "{}"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_stage_endpoints_need_the_open_second_factor_stage(client, passkey_user):
+    assert client.post("/connexion/second-facteur/cle-d-acces/options/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_passkey_attempts_at_the_second_factor_are_limited(client, passkey_user):
+    owner, authenticator = passkey_user
+    open_second_factor_stage(client, owner)
+    for _ in range(10):
+        assert passkey_second_factor(client, authenticator, user_verified=False).status_code == 400
+    response = passkey_second_factor(client, authenticator)  # even a good answer now waits
+    assert response.status_code == 429
+    assert AuditEvent.objects.filter(context__reason="too_many_attempts").count() == 1
+    assert client.session.get("_auth_user_id") is None
