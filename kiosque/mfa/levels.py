@@ -70,11 +70,9 @@ def session_level(request) -> str | None:
     return level_of(session_methods(request))
 
 
-def session_amr(request) -> list[str]:
-    """RFC 8176 `amr` values of this session's sign-in, e.g. ["hwk", "user", "mfa"]."""
-    if not request.user.is_authenticated:
-        return []
-    methods = session_methods(request)
+def amr_of(methods, *, passkey_amr: str = "hwk", psc_amr=()) -> list[str]:
+    """RFC 8176 `amr` values of a sign-in that used `methods`; `passkey_amr` is "hwk" or
+    "swk", `psc_amr` what Pro Santé Connect reported."""
     amr: list[str] = []
 
     def add(value):
@@ -83,12 +81,23 @@ def session_amr(request) -> list[str]:
 
     for method in methods:
         if method == "passkey":
-            add(request.session.get(PASSKEY_AMR_SESSION_KEY) or "hwk")
+            add(passkey_amr)
         if method == "psc":
-            for value in request.session.get(PSC_AMR_SESSION_KEY) or ():
+            for value in psc_amr or ():
                 add(value)
         for value in METHOD_AMR.get(method, ()):
             add(value)
     if any(m in MULTI_FACTOR_METHODS for m in methods):
         add("mfa")
     return amr
+
+
+def session_amr(request) -> list[str]:
+    """RFC 8176 `amr` values of this session's sign-in, e.g. ["hwk", "user", "mfa"]."""
+    if not request.user.is_authenticated:
+        return []
+    return amr_of(
+        session_methods(request),
+        passkey_amr=request.session.get(PASSKEY_AMR_SESSION_KEY) or "hwk",
+        psc_amr=request.session.get(PSC_AMR_SESSION_KEY) or (),
+    )

@@ -4,6 +4,7 @@ Professional claims use Pro Santé Connect's names (SubjectNameID, SubjectRefPro
 application can read the same fields whichever provider signed the user in.
 """
 
+from kiosque.mfa import levels
 from kiosque.oidc.models import Subject
 
 # The claims each scope releases (OpenID Connect Core §5.4 for the standard ones).
@@ -15,8 +16,6 @@ SCOPE_CLAIMS = {
     "roles": ("roles",),
 }
 
-# Kiosque's sign-in methods (session key "_kiosque_amr") as RFC 8176 values.
-METHOD_AMR = {"password": ("pwd",), "totp": ("otp",), "mail_code": ("otp",), "psc": ("mfa",)}
 ACR_PSC = "eidas1"
 ACR_MFA = "urn:kiosque:mfa"
 ACR_PASSWORD = "urn:kiosque:pwd"  # noqa: S105 (an acr value, not a password)
@@ -33,22 +32,21 @@ def subject_of(user) -> str:
         return str(subject.sub)
 
 
-def authentication_context(methods: list[str], extra_amr: list[str] = ()) -> tuple[str, list[str]]:
-    """(acr, amr) for the methods a sign-in used."""
-    amr: list[str] = []
-    for method in methods:
-        for value in METHOD_AMR.get(method, ()):
-            if value not in amr:
-                amr.append(value)
-    for value in extra_amr:
-        if isinstance(value, str) and value not in amr:
-            amr.append(value)
-    second_factor = any(m in ("totp", "mail_code") for m in methods)
-    if second_factor and "mfa" not in amr:
-        amr.append("mfa")
-    if "psc" in methods:
-        return ACR_PSC, amr
-    return (ACR_MFA if second_factor else ACR_PASSWORD), amr
+# The acr each authentication level (kiosque.mfa.levels, the one order of levels) is sent as.
+ACR_OF_LEVEL = {
+    levels.PASSWORD: ACR_PASSWORD,
+    levels.MAIL_CODE: ACR_MFA,
+    levels.TOTP: ACR_MFA,
+    levels.PASSKEY: ACR_MFA,
+    levels.EIDAS1: ACR_PSC,
+}
+
+
+def authentication_context(request) -> tuple[str, list[str]]:
+    """(acr, amr) of the signed-in session's sign-in."""
+    return ACR_OF_LEVEL.get(levels.session_level(request), ACR_PASSWORD), levels.session_amr(
+        request
+    )
 
 
 def acr_satisfies(acr: str, requested: list[str]) -> bool:

@@ -38,8 +38,7 @@ def current(request) -> SignIn:
         sign_in = SignIn.objects.filter(sid=sid, user=request.user, ended_at__isnull=True).first()
         if sign_in is not None:
             return sign_in
-    methods = list(request.session.get(AMR_SESSION_KEY) or [])
-    acr, amr = authentication_context(methods, request.session.get(PSC_AMR_SESSION_KEY) or [])
+    acr, amr = authentication_context(request)
     sign_in = SignIn.objects.create(
         user=request.user,
         amr=amr,

@@ -66,11 +66,19 @@ def test_sub_is_stable_across_sign_ins(pro, code_flow, signed_in):
     assert first != user.username and first != str(user.pk)
 
 
-def test_authentication_context_values():
-    assert authentication_context(["password", "totp"]) == (
-        "urn:kiosque:mfa",
-        ["pwd", "otp", "mfa"],
-    )
-    assert authentication_context(["password", "mail_code"])[1] == ["pwd", "otp", "mfa"]
-    assert authentication_context(["psc"], ["sc"]) == ("eidas1", ["mfa", "sc"])
-    assert authentication_context(["password"]) == ("urn:kiosque:pwd", ["pwd"])
+@pytest.mark.parametrize(
+    "methods, session, expected",
+    [
+        (["password", "totp"], {}, ("urn:kiosque:mfa", ["pwd", "otp", "mfa"])),
+        (["password", "mail_code"], {}, ("urn:kiosque:mfa", ["pwd", "otp", "mfa"])),
+        (["psc"], {"_oidc_psc_amr": ["sc"]}, ("eidas1", ["sc", "mfa"])),
+        (["password"], {}, ("urn:kiosque:pwd", ["pwd"])),
+        (["passkey"], {"_kiosque_passkey_amr": "swk"}, ("urn:kiosque:mfa", ["swk", "user", "mfa"])),
+        (["password", "passkey"], {}, ("urn:kiosque:mfa", ["pwd", "hwk", "user", "mfa"])),
+    ],
+)
+def test_authentication_context_values(rf, django_user_model, methods, session, expected):
+    request = rf.get("/")
+    request.user = django_user_model(username="ctx")
+    request.session = {"_kiosque_amr": methods, **session}
+    assert authentication_context(request) == expected
