@@ -101,3 +101,10 @@ def run_due(
             run(job)
             ran.append(job.name)
     return ran
+
+
+@periodic("core.purge_rate_limits", every=timedelta(hours=1))
+def purge_rate_limits() -> int:
+    from kiosque.core import ratelimit
+
+    return ratelimit.purge()

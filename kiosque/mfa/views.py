@@ -20,10 +20,6 @@ from kiosque.mfa.forms import CodeForm, EnrolForm, PasswordConfirmForm
 from kiosque.mfa.models import TOTPDevice
 from kiosque.mfa.verification import ResendRefused
 
-DELETE_PASSWORD_LIMIT = 5
-DELETE_PASSWORD_WINDOW = 15 * 60
-
-
 # --- the sign-in stage -------------------------------------------------------------------
 
 
@@ -187,11 +183,7 @@ def delete_totp(request, pk: int):
     form = PasswordConfirmForm(request.POST or None, user=user)
     limited = ""
     if request.method == "POST":
-        attempt = ratelimit.hit(
-            f"mfa:delete-password:{user.pk}",
-            limit=DELETE_PASSWORD_LIMIT,
-            window=DELETE_PASSWORD_WINDOW,
-        )
+        attempt = ratelimit.hit(f"user:{user.pk}", "mfa.delete_password")
         if not attempt.allowed:
             form = PasswordConfirmForm(user=user)
             limited = ratelimit.wait_message(attempt.retry_after)

@@ -46,7 +46,7 @@ def test_readyz_reports_the_degraded_cache_then_recovers(redis_cache):
 @pytest.mark.django_db
 def test_sign_in_and_lockout_work_without_redis(redis_cache, make_user, settings):
     settings.KIOSQUE_SECOND_FACTOR_REQUIRED = False
-    settings.KIOSQUE_LOGIN_LOCK_AFTER = 5
+    settings.KIOSQUE_RATE_LIMITS = {"login.account": "5/24h"}
     redis_cache.stop()
     user = make_user()
     signed_in = Client(REMOTE_ADDR="10.4.0.1").post(
