@@ -1,4 +1,6 @@
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class RateLimitCounter(models.Model):
@@ -17,3 +19,22 @@ class RateLimitCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}={self.count}"
+
+
+class JobRun(models.Model):
+    """Ledger of periodic jobs (core/jobs.py): who may run a job next, and how its last run went."""
+
+    name = models.CharField(_("tâche"), max_length=100, unique=True)
+    next_run_at = models.DateTimeField(_("prochaine exécution"), default=timezone.now)
+    last_started_at = models.DateTimeField(_("dernier début"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("dernière fin"), null=True, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    runs = models.PositiveIntegerField(_("exécutions"), default=0)
+
+    class Meta:
+        verbose_name = _("tâche périodique")
+        verbose_name_plural = _("tâches périodiques")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
