@@ -11,7 +11,9 @@ class RateLimitCounter(models.Model):
     (fixed windows) or than the rate's period (failure counters); `locked_until` is set when
     a failure counter reached its limit."""
 
-    key = models.CharField(max_length=255, unique=True)
+    # The key is the primary key: a hit is one `save(update_fields=...)`, an UPDATE whose
+    # RETURNING gives the new count (Django refreshes fields assigned expressions).
+    key = models.CharField(max_length=255, primary_key=True)
     count = models.PositiveIntegerField(default=0)
     last_hit_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(db_index=True)

@@ -15,12 +15,12 @@ Two kinds of limits share one table (`RateLimitCounter`, one row per rate and ke
   doubling delay; at <count> failures the key is locked for `Lockout.lock_seconds`; the
   failures are forgotten <period> after the last one.
 
-A counter moves with one conditional UPDATE (``count = CASE WHEN <stale> THEN 1 ELSE
-count + 1 END``) inside a transaction, and the row is inserted when missing (a concurrent
-insert of the same key loses on the unique constraint and updates instead). The UPDATE holds
-the row's lock until the transaction ends, so the count read back is exactly this hit's:
-no hit is ever lost and the limits hold across processes and nodes, on SQLite and
-PostgreSQL, without Redis. ``backend="cache"`` is for cheap, high-frequency limits
+A hit is two statements written with the ORM: an ``INSERT ... ON CONFLICT DO NOTHING``
+that makes sure the row exists, then ``UPDATE ... SET count = CASE WHEN <stale> THEN 1 ELSE
+count + 1 END ... RETURNING count`` (`Model.save(update_fields=...)` with an expression,
+which Django 6 refreshes through RETURNING). The count returned is exactly this hit's: no
+hit is ever lost and the limits hold across processes and nodes, on SQLite and PostgreSQL,
+without Redis. ``backend="cache"`` is for cheap, high-frequency limits
 (autocomplete, Pro Santé Connect redirects); when the cache is unreachable the database
 counts instead.
 """
@@ -37,7 +37,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.shortcuts import render
 from django.utils import timezone
@@ -142,26 +142,26 @@ def _stored_key(rate_name: str, key: str) -> str:
 
 def _increment(stored_key: str, *, now: datetime, stale_before: datetime, expires_at) -> int:
     """Count one hit on `stored_key` (restarting at 1 when its last hit is older than
-    `stale_before`) and return the new count, atomically."""
+    `stale_before`) and return the new count, exactly, with two statements:
+
+    - ``INSERT ... ON CONFLICT DO NOTHING`` (`bulk_create(ignore_conflicts=True)`) makes sure
+      the row exists (a new row has no last hit, so it counts as stale);
+    - ``UPDATE ... SET count = CASE ... END ... RETURNING count``: `save(update_fields=...)`
+      with the count assigned an expression, which Django 6 refreshes from RETURNING (SQLite
+      and PostgreSQL). The row's lock makes concurrent hits line up; each reads its own count.
+    """
+    RateLimitCounter.objects.bulk_create(
+        [RateLimitCounter(key=stored_key, count=0, expires_at=expires_at)], ignore_conflicts=True
+    )
     stale = Q(last_hit_at__isnull=True) | Q(last_hit_at__lt=stale_before)
-    changes = {
-        "count": Case(When(stale, then=Value(1)), default=F("count") + 1),
-        "last_hit_at": Value(now),
-        "expires_at": Value(expires_at),
-    }
-    rows = RateLimitCounter.objects.filter(key=stored_key)
-    with transaction.atomic():
-        if not rows.update(**changes):
-            try:
-                with transaction.atomic():
-                    RateLimitCounter.objects.create(
-                        key=stored_key, count=1, last_hit_at=now, expires_at=expires_at
-                    )
-                return 1
-            except IntegrityError:  # inserted meanwhile by a concurrent hit
-                rows.update(**changes)
-        # The UPDATE holds the row lock until the transaction ends: this is our count.
-        return rows.values_list("count", flat=True).get()
+    row = RateLimitCounter(
+        key=stored_key,
+        count=Case(When(stale, then=Value(1)), default=F("count") + 1),
+        last_hit_at=now,
+        expires_at=expires_at,
+    )
+    row.save(update_fields=["count", "last_hit_at", "expires_at"])
+    return row.count
 
 
 def _epoch(now) -> float:

@@ -11,6 +11,7 @@ from kiosque.core.models import RateLimitCounter
 
 @pytest.mark.django_db(transaction=True)
 def test_login_throttle_rows_are_kept_in_the_one_table():
+    call_command("migrate", "core", "0002", verbosity=0)
     call_command("migrate", "accounts", "0003", verbosity=0)
     now = datetime.now(UTC)
     with connection.cursor() as cursor:
