@@ -201,8 +201,8 @@ MEDIA_URL = "/media/"
 
 LOGIN_URL = "/connexion/"
 LOGIN_REDIRECT_URL = "/applications/"
-# Django's database sessions with fewer round trips (same table): kiosque/accounts/session_store.py
-SESSION_ENGINE = "kiosque.accounts.session_store"
+# Django's own database sessions: they hold across nodes and without Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 # The cookie ends with the browser session (no Max-Age: Django's default kept it 14 days); the
 # stored session itself expires after the absolute limit, the most a sign-in lasts anyway.
