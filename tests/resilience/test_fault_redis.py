@@ -72,10 +72,11 @@ def test_cache_backed_limits_fall_back_to_the_database(redis_cache, settings):
     """The autocomplete limit counts in Redis; without Redis the database keeps it."""
     from kiosque.core import ratelimit
 
+    settings.KIOSQUE_RATE_LIMITS = {"directory.autocomplete": "2/1m"}
     redis_cache.stop()
     client = Client(REMOTE_ADDR="10.4.3.1")
     response = client.get("/annuaire/etablissements/", {"q": "dreux"})
     assert response.status_code == 200
     for _ in range(3):
-        hit = ratelimit.hit("resilience:redis-down", limit=2, window=60, backend="cache")
+        hit = ratelimit.hit("resilience:redis-down", "directory.autocomplete", backend="cache")
     assert not hit.allowed and hit.count == 3
