@@ -6,4 +6,4 @@ limit lifted (every benchmark request comes from 127.0.0.1; the limit is still c
 
 from kiosque.settings import *  # noqa: F403
 
-KIOSQUE_AUTOCOMPLETE_RATE_LIMIT = 10**9
+KIOSQUE_RATE_LIMITS = {"directory.autocomplete": "1000000000/1m"}

@@ -477,7 +477,7 @@ def main():
         pg.start()
         redis.start()
         smtp.start()
-        extra = {"KIOSQUE_LOGIN_LOCK_AFTER": "20"}
+        extra = {"KIOSQUE_RATE_LIMITS": "login.account=20/24h"}
         if not args.test_argon2:
             extra.update(KIOSQUE_ARGON2_MEMORY_KIB=str(19 * 1024), KIOSQUE_ARGON2_TIME_COST="2")
         env = cluster_env(

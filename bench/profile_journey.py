@@ -66,7 +66,7 @@ def configure(smtp_port: int) -> None:
             "KIOSQUE_BASE_URL": "https://kiosque.example.fr",
             "KIOSQUE_CAPTCHA_TEST_MODE": "1",
             "KIOSQUE_LOGIN_DELAY_SECONDS": "0",
-            "KIOSQUE_LOGIN_LOCK_AFTER": "20",
+            "KIOSQUE_RATE_LIMITS": "login.account=20/24h",
             "KIOSQUE_ARGON2_MEMORY_KIB": str(19 * 1024),
             "KIOSQUE_ARGON2_TIME_COST": "2",
             "KIOSQUE_LOG_LEVEL": "WARNING",

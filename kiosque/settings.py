@@ -167,10 +167,12 @@ KIOSQUE_PASSWORD_MAX_AGE_DAYS = env.int("KIOSQUE_PASSWORD_MAX_AGE_DAYS", 122)
 KIOSQUE_PASSWORD_RESET_HOURS = env.int("KIOSQUE_PASSWORD_RESET_HOURS", 24)
 KIOSQUE_LOGIN_DELAY_AFTER = env.int("KIOSQUE_LOGIN_DELAY_AFTER", 5)
 KIOSQUE_LOGIN_DELAY_SECONDS = env.int("KIOSQUE_LOGIN_DELAY_SECONDS", 2)
-KIOSQUE_LOGIN_LOCK_AFTER = env.int("KIOSQUE_LOGIN_LOCK_AFTER", 20)
+KIOSQUE_LOGIN_DELAY_MAX_SECONDS = env.int("KIOSQUE_LOGIN_DELAY_MAX_SECONDS", 300)
 KIOSQUE_LOGIN_LOCK_MINUTES = env.int("KIOSQUE_LOGIN_LOCK_MINUTES", 15)
 KIOSQUE_LOGIN_IP_DELAY_AFTER = env.int("KIOSQUE_LOGIN_IP_DELAY_AFTER", 20)
-KIOSQUE_LOGIN_IP_LOCK_AFTER = env.int("KIOSQUE_LOGIN_IP_LOCK_AFTER", 100)
+# Rate limits by name, e.g. "registration.submit=60/1h,login.ip=200/24h" (defaults and
+# names: RATES in kiosque/core/ratelimit.py and docs/configuration.md).
+KIOSQUE_RATE_LIMITS = env.dict("KIOSQUE_RATE_LIMITS", default={})
 KIOSQUE_SESSION_IDLE_SECONDS = env.int("KIOSQUE_SESSION_IDLE_SECONDS", 4 * 3600)
 KIOSQUE_SESSION_ABSOLUTE_SECONDS = env.int("KIOSQUE_SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 
@@ -201,8 +203,8 @@ MEDIA_URL = "/media/"
 
 LOGIN_URL = "/connexion/"
 LOGIN_REDIRECT_URL = "/applications/"
-# Django's database sessions with fewer round trips (same table): kiosque/accounts/session_store.py
-SESSION_ENGINE = "kiosque.accounts.session_store"
+# Django's own database sessions: they hold across nodes and without Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 # The cookie ends with the browser session (no Max-Age: Django's default kept it 14 days); the
 # stored session itself expires after the absolute limit, the most a sign-in lasts anyway.

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from kiosque.accounts.models import ConnectionAttempt, LoginThrottle, User
+from kiosque.accounts.models import ConnectionAttempt, User
 from kiosque.accounts.views.login import admin_login
 
 # Staff sign in to the admin through the staged sign-in (password, second factor).
@@ -32,12 +32,6 @@ class KiosqueUserAdmin(UserAdmin):
         ),
     )
     readonly_fields = ("password_changed_at",)
-
-
-@admin.register(LoginThrottle)
-class LoginThrottleAdmin(admin.ModelAdmin):
-    list_display = ("key", "failures", "last_failure_at", "locked_until")
-    search_fields = ("key",)
 
 
 @admin.register(ConnectionAttempt)

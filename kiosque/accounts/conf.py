@@ -17,16 +17,13 @@ DEFAULTS = {
     "KIOSQUE_PASSWORD_MAX_AGE_DAYS": 122,
     "KIOSQUE_PASSWORD_REMINDER_DAYS": (14, 3),
     "KIOSQUE_PASSWORD_RESET_HOURS": 24,
-    "KIOSQUE_PASSWORD_RESET_PER_HOUR": 5,
-    # Brute force: per account and per client IP.
+    # Brute force: per account and per client IP (the lock thresholds are the rates
+    # login.account and login.ip of core/ratelimit.py).
     "KIOSQUE_LOGIN_DELAY_AFTER": 5,
     "KIOSQUE_LOGIN_DELAY_SECONDS": 2,
     "KIOSQUE_LOGIN_DELAY_MAX_SECONDS": 300,
-    "KIOSQUE_LOGIN_LOCK_AFTER": 20,
     "KIOSQUE_LOGIN_LOCK_MINUTES": 15,
     "KIOSQUE_LOGIN_IP_DELAY_AFTER": 20,
-    "KIOSQUE_LOGIN_IP_LOCK_AFTER": 100,
-    "KIOSQUE_LOGIN_FAILURE_MEMORY_HOURS": 24,
     # Sessions.
     "KIOSQUE_SESSION_IDLE_SECONDS": 4 * 3600,
     "KIOSQUE_SESSION_ABSOLUTE_SECONDS": 12 * 3600,

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from kiosque.accounts.flows import expiry, history, sessions, throttle
+from kiosque.accounts.flows import expiry, history, sessions
 from kiosque.core.jobs import periodic
 
 
@@ -14,11 +14,6 @@ def password_expiry_reminders() -> int:
 @periodic("accounts.purge_connection_history", every=timedelta(hours=24))
 def purge_connection_history() -> int:
     return history.purge()
-
-
-@periodic("accounts.purge_login_throttles", every=timedelta(hours=1))
-def purge_login_throttles() -> int:
-    return throttle.purge()
 
 
 @periodic("accounts.purge_stale_sessions", every=timedelta(hours=1))

@@ -123,23 +123,6 @@ class PasswordResetToken(models.Model):
         return f"{self.user_id} → {self.expires_at:%Y-%m-%d %H:%M}"
 
 
-class LoginThrottle(models.Model):
-    """Failed password attempts per account or per client IP, counted atomically in the
-    database so that limits hold across processes and nodes and survive a Redis outage."""
-
-    key = models.CharField(_("clé"), max_length=100, unique=True)
-    failures = models.PositiveIntegerField(_("échecs"), default=0)
-    last_failure_at = models.DateTimeField(_("dernier échec"), null=True, blank=True)
-    locked_until = models.DateTimeField(_("bloqué jusqu'au"), null=True, blank=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("compteur d'échecs de connexion")
-        verbose_name_plural = _("compteurs d'échecs de connexion")
-
-    def __str__(self):
-        return f"{self.key}: {self.failures}"
-
-
 class UserSession(models.Model):
     """A signed-in session, so the user can see and end their other sessions."""
 

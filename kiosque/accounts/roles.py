@@ -12,7 +12,7 @@ BACK_OFFICE_PERMISSIONS = {
         "audit.view_auditevent",
         "accounts.view_user",
         "accounts.view_connectionattempt",
-        "accounts.view_loginthrottle",
+        "core.view_ratelimitcounter",
         "professionals.view_professionalprofile",
         "registration.view_registrationrequest",
     ),

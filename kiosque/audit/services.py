@@ -2,15 +2,9 @@
 
 from kiosque.audit.masking import mask_secrets
 from kiosque.audit.models import AuditAction, AuditEvent, AuditOutcome
+from kiosque.core.proxy import client_ip
 
-__all__ = ["AuditAction", "AuditOutcome", "record", "client_ip"]
-
-
-def client_ip(request) -> str | None:
-    """The client address as seen by the server (the proxy sets REMOTE_ADDR via its config)."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+__all__ = ["AuditAction", "AuditOutcome", "record"]
 
 
 def _actor_repr(actor) -> str:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "kiosque.core"
     label = "core"
     verbose_name = _("Socle")
+
+    def ready(self):
+        from kiosque.core.ratelimit import check_rate_settings
+
+        checks.register(check_rate_settings)

@@ -63,7 +63,7 @@ def discover() -> None:
 
 def claim(job: PeriodicJob, now: datetime | None = None) -> bool:
     """Take this period's run of `job`; False when it is not due or another worker took it."""
-    from kiosque.mail.models import JobRun
+    from kiosque.core.models import JobRun
 
     now = now or timezone.now()
     JobRun.objects.get_or_create(name=job.name, defaults={"next_run_at": now})
@@ -75,7 +75,7 @@ def claim(job: PeriodicJob, now: datetime | None = None) -> bool:
 
 def run(job: PeriodicJob) -> bool:
     """Run a claimed job; returns whether it succeeded."""
-    from kiosque.mail.models import JobRun
+    from kiosque.core.models import JobRun
 
     error = ""
     try:
@@ -101,3 +101,10 @@ def run_due(
             run(job)
             ran.append(job.name)
     return ran
+
+
+@periodic("core.purge_rate_limits", every=timedelta(hours=1))
+def purge_rate_limits() -> int:
+    from kiosque.core import ratelimit
+
+    return ratelimit.purge()

@@ -42,6 +42,14 @@ def client_address(remote_addr: str, forwarded_for: str, networks) -> str:
     return remote_addr
 
 
+def client_ip(request) -> str | None:
+    """The client address of `request` (REMOTE_ADDR, which TrustedProxyMiddleware has set to
+    the client behind a trusted proxy), or None without a request."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
 class TrustedProxyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,6 +1,5 @@
 """The establishment autocomplete (JSON), used by the registration form."""
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -26,13 +25,6 @@ def _json(data: dict, status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, encoder=_HtmlSafeEncoder)
 
 
-def _limit() -> tuple[int, int]:
-    return (
-        getattr(settings, "KIOSQUE_AUTOCOMPLETE_RATE_LIMIT", 120),
-        getattr(settings, "KIOSQUE_AUTOCOMPLETE_RATE_WINDOW", 60),
-    )
-
-
 def _as_json(establishment) -> dict:
     departement = establishment.departement
     return {
@@ -48,15 +40,7 @@ def _as_json(establishment) -> dict:
 @never_cache
 @require_GET
 def establishment_search(request):
-    from kiosque.audit.services import client_ip
-
-    limit, window = _limit()
-    hit = ratelimit.hit(
-        f"directory.autocomplete:ip:{client_ip(request) or 'unknown'}",
-        limit=limit,
-        window=window,
-        backend="cache",
-    )
+    hit = ratelimit.hit(ratelimit.address_key(request), "directory.autocomplete", backend="cache")
     if not hit.allowed:
         response = _json({"error": ratelimit.wait_message(hit.retry_after), "results": []}, 429)
         response["Retry-After"] = str(hit.retry_after)

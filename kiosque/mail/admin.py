@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kiosque.audit.services import AuditAction, record
-from kiosque.mail.models import DevMailboxMessage, JobRun, OutboxMessage
+from kiosque.mail.models import DevMailboxMessage, OutboxMessage
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -108,10 +108,3 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 class DevMailboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["delivered_at", "subject", "to"]
     search_fields = ["subject"]
-
-
-@admin.register(JobRun)
-class JobRunAdmin(ReadOnlyAdmin):
-    list_display = ["name", "last_started_at", "last_finished_at", "next_run_at", "runs"]
-    fields = ["name", "last_started_at", "last_finished_at", "next_run_at", "runs", "last_error"]
-    readonly_fields = fields

@@ -32,16 +32,14 @@ Guarantees
   and hands the rest of the batch back (``pending``) for immediate pick-up: nothing is sent
   twice.
 
-One SMTP connection is opened per batch and reused for every message of it; the SMTP path renders
-MIME with `kiosque.mail.mime.render_mime` (other backends get Django EmailMessages) and skips
-Django's address re-parsing for plain ASCII addresses.
+One SMTP connection is opened per batch and reused for every message of it; every backend
+(SMTP, dev mailbox, console) is handed a Django `EmailMessage`, which renders the MIME.
 
 Nothing here logs message bodies; logs carry row ids, Message-IDs and SMTP error texts only.
 """
 
 import logging
 import random
-import re
 import smtplib
 import time
 import uuid
@@ -51,12 +49,10 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from kiosque.mail.mime import render_mime
 from kiosque.mail.models import PURGED_BODY, OutboxMessage
 
 logger = logging.getLogger("kiosque.mail")
@@ -326,7 +322,7 @@ EXTRA_HEADERS = {"Auto-Submitted": "auto-generated"}
 
 
 def build_email(message: OutboxMessage, backend) -> EmailMultiAlternatives:
-    """The message as a Django EmailMessage (for non-SMTP backends: dev mailbox, console...)."""
+    """The message as a Django EmailMessage, bound to the open backend of the batch."""
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.text_body,
@@ -341,40 +337,9 @@ def build_email(message: OutboxMessage, backend) -> EmailMultiAlternatives:
     return email
 
 
-# A plain ASCII addr-spec (dot-atom local part, hostname-like domain): Django's prep_address()
-# returns it unchanged, so the header-registry parse (the costliest step per message) is skipped.
-_PLAIN_ADDRESS = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
-)
-
-
-def envelope_address(address: str, backend) -> str:
-    """The SMTP envelope form of `address`, as `backend.prep_address` gives it."""
-    if _PLAIN_ADDRESS.fullmatch(address):
-        return address
-    return backend.prep_address(address)
-
-
-def send_one(message: OutboxMessage, backend, envelope_from: str | None = None) -> None:
-    """Send over the open backend; raises on refusal. SMTP gets the lean MIME rendering."""
-    if not isinstance(backend, SMTPBackend):
-        build_email(message, backend).send()
-        return
-    raw = render_mime(
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=message.to,
-        reply_to=message.reply_to,
-        subject=message.subject,
-        text=message.text_body,
-        html=message.html_body,
-        message_id=message.message_id,
-        extra_headers=EXTRA_HEADERS,
-    )
-    if envelope_from is None:
-        envelope_from = envelope_address(settings.DEFAULT_FROM_EMAIL, backend)
-    recipients = [envelope_address(address, backend) for address in message.to]
-    backend.connection.sendmail(envelope_from, recipients, raw)
+def send_one(message: OutboxMessage, backend) -> None:
+    """Send over the open backend (Django's EmailMessage renders it); raises on refusal."""
+    build_email(message, backend).send()
 
 
 def _close_quietly(backend) -> None:
@@ -395,8 +360,6 @@ def send_batch(
     at once, after the accepted ones waiting before it have been marked."""
     result = PassResult()
     backend = get_connection(fail_silently=False)
-    is_smtp = isinstance(backend, SMTPBackend)
-    envelope_from = None
     is_open = False
     lease_until = messages[0].lease_until if messages else None
     remaining = list(messages)
@@ -425,10 +388,8 @@ def send_batch(
                             result.failed += 1
                     break
             try:
-                if is_smtp and envelope_from is None:
-                    envelope_from = envelope_address(settings.DEFAULT_FROM_EMAIL, backend)
                 marks.handed()
-                send_one(message, backend, envelope_from)
+                send_one(message, backend)
             except Exception as exc:  # noqa: BLE001 - every outcome is recorded on the row
                 _close_quietly(backend)
                 is_open = False

@@ -1,4 +1,4 @@
-"""The transactional outbox, the dev mailbox and the periodic-job ledger."""
+"""The transactional outbox and the dev mailbox."""
 
 from django.db import models
 from django.utils import timezone
@@ -75,22 +75,3 @@ class DevMailboxMessage(models.Model):
 
     def __str__(self):
         return self.subject
-
-
-class JobRun(models.Model):
-    """Ledger of periodic jobs: who may run a job next, and how its last run went."""
-
-    name = models.CharField(_("tâche"), max_length=100, unique=True)
-    next_run_at = models.DateTimeField(_("prochaine exécution"), default=timezone.now)
-    last_started_at = models.DateTimeField(_("dernier début"), null=True, blank=True)
-    last_finished_at = models.DateTimeField(_("dernière fin"), null=True, blank=True)
-    last_error = models.TextField(_("dernière erreur"), blank=True)
-    runs = models.PositiveIntegerField(_("exécutions"), default=0)
-
-    class Meta:
-        verbose_name = _("tâche périodique")
-        verbose_name_plural = _("tâches périodiques")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name

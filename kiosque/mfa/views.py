@@ -20,10 +20,6 @@ from kiosque.mfa.forms import CodeForm, EnrolForm, PasskeyForm, PasswordConfirmF
 from kiosque.mfa.models import Passkey, TOTPDevice
 from kiosque.mfa.verification import ResendRefused
 
-DELETE_PASSWORD_LIMIT = 5
-DELETE_PASSWORD_WINDOW = 15 * 60
-
-
 # --- the sign-in stage -------------------------------------------------------------------
 
 
@@ -186,15 +182,13 @@ def add_totp(request):
 def confirm_password(request):
     """The re-authentication before a second factor is deleted: (form, limited message).
 
-    The form is valid when the password was right; 5 tries per 15 minutes per user.
+    The form is valid when the password was right; rate mfa.delete_password per user.
     """
     user = request.user
     form = PasswordConfirmForm(request.POST or None, user=user)
     if request.method != "POST":
         return form, ""
-    attempt = ratelimit.hit(
-        f"mfa:delete-password:{user.pk}", limit=DELETE_PASSWORD_LIMIT, window=DELETE_PASSWORD_WINDOW
-    )
+    attempt = ratelimit.hit(f"user:{user.pk}", "mfa.delete_password")
     if not attempt.allowed:
         return PasswordConfirmForm(user=user), ratelimit.wait_message(attempt.retry_after)
     return form, ""

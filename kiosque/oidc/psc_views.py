@@ -32,7 +32,7 @@ def _failure(request, status=400, unusable=False):
 
 
 @never_cache
-@ratelimit.limit(scope="psc_start", limit=30, window=60, backend="cache", methods=("GET",))
+@ratelimit.limit("psc.start", backend="cache", methods=("GET",))
 def start(request):
     if not psc.enabled():
         raise Http404
@@ -48,7 +48,7 @@ def start(request):
 
 
 @never_cache
-@ratelimit.limit(scope="psc_callback", limit=30, window=60, backend="cache", methods=("GET",))
+@ratelimit.limit("psc.callback", backend="cache", methods=("GET",))
 def callback(request):
     if not psc.enabled():
         raise Http404

@@ -3,22 +3,31 @@
 Decisions (see the app's tests/test_security.py):
 - every text refuses control characters and invisible format characters (right-to-left marks,
   zero-width joiners, bidi overrides): they hide or reorder what a reviewer reads;
-- names accept letters (any script, accents, combining marks), spaces, hyphens and apostrophes
-  only, so emoji and digits are refused; other texts (service, street) accept emoji, which are
-  stored as typed and always rendered escaped;
+- names accept Latin letters with the diacritics of French (é è ê ë à â ä ç î ï ô ö ù û ü ÿ, the
+  ligatures æ œ), spaces, hyphens and apostrophes only: emoji, digits and letters of other
+  alphabets are refused (a Cyrillic "Р" in "DUРONT" looks like a P and would dodge the duplicate
+  check), the refused letter named in the message; other texts (service, street) accept emoji,
+  which are stored as typed and always rendered escaped;
+- duplicates are also searched on `name_key`, a case-, accent- and confusable-folded form (the
+  UTS #39 skeleton of kiosque/core/confusables.py), stored in indexed columns;
 - HTML or SQL fragments in other texts are data like any other: stored as typed, rendered escaped.
 """
 
+import string
 import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kiosque.core.confusables import skeleton
+
 ALLOWED_SPACES = {" ", "\t", "\u00a0", "\u202f"}
 FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 NAME_PUNCTUATION = {" ", "-", "'"}
 APOSTROPHES = {"\u2019": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"}
+FRENCH_DIACRITICS = "àâäçéèêëîïôöùûüÿæœ"
+NAME_LETTERS = frozenset(string.ascii_letters + FRENCH_DIACRITICS + FRENCH_DIACRITICS.upper())
 
 
 def has_forbidden_characters(value: str) -> bool:
@@ -63,6 +72,10 @@ class NameField(CleanTextField):
         "invalid_name": _(
             "Saisissez uniquement des lettres, des espaces, des tirets (-) ou des apostrophes (')."
         ),
+        "not_latin": _(
+            "La lettre « %(letter)s » n'est pas acceptée : saisissez le nom en lettres latines, "
+            "avec les accents du français (é, è, ê, ë, à, â, ç, î, ï, ô, ö, ù, û, ü, ÿ, æ, œ)."
+        ),
     }
 
     def to_python(self, value):
@@ -73,7 +86,19 @@ class NameField(CleanTextField):
             value = value.replace(typographic, plain)
         if not is_name(value):
             raise ValidationError(self.error_messages["invalid_name"], code="invalid_name")
+        if (letter := first_foreign_letter(value)) is not None:
+            raise ValidationError(
+                self.error_messages["not_latin"], code="not_latin", params={"letter": letter}
+            )
         return value
+
+
+def first_foreign_letter(value: str) -> str | None:
+    """The first letter of an NFC name outside the Latin alphabet with French diacritics."""
+    return next(
+        (char for char in value if char not in NAME_LETTERS and char not in NAME_PUNCTUATION),
+        None,
+    )
 
 
 def is_name(value: str) -> bool:
@@ -97,6 +122,13 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value or "")
     bare = "".join(char for char in decomposed if not unicodedata.category(char).startswith("M"))
     return normalize_spaces(bare.replace("-", " ").replace("'", " ")).casefold()
+
+
+def name_key(value: str) -> str:
+    """The form names are compared on for duplicates: case, accents, hyphens and apostrophes
+    folded, then look-alike letters folded (UTS #39 skeleton), so "Dupont", "DUPONT" and
+    "DUРONT" (Cyrillic Р) share one key."""
+    return fold(skeleton(fold(value)))
 
 
 EMPTY_LABEL = _("- Sélectionner -")

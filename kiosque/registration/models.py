@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from kiosque.registration.fields import name_key
+
 
 class RegistrationStatus(models.TextChoices):
     PENDING = "pending", _("en attente")
@@ -20,6 +22,23 @@ ACTIVE_STATUSES = (
     RegistrationStatus.INFO_REQUESTED,
     RegistrationStatus.APPROVED,
 )
+
+# Each name and the column holding its duplicate-search key (registration.fields.name_key).
+NAME_KEYS = {
+    "last_name": "last_name_key",
+    "birth_name": "birth_name_key",
+    "first_name": "first_name_key",
+}
+NAME_KEY_LENGTH = 300
+
+
+def name_keys(values: dict) -> dict:
+    """The key columns for the names among `values` (for a queryset `update()`)."""
+    return {
+        NAME_KEYS[name]: name_key(value)[:NAME_KEY_LENGTH]
+        for name, value in values.items()
+        if name in NAME_KEYS
+    }
 
 
 class RegistrationRequest(models.Model):
@@ -76,6 +95,10 @@ class RegistrationRequest(models.Model):
     birth_name = models.CharField(_("nom de naissance"), max_length=100)
     first_name = models.CharField(_("prénom"), max_length=100)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    # Case-, accent- and look-alike-folded names, for the duplicate search (set by save()).
+    last_name_key = models.CharField(max_length=NAME_KEY_LENGTH, blank=True, editable=False)
+    birth_name_key = models.CharField(max_length=NAME_KEY_LENGTH, blank=True, editable=False)
+    first_name_key = models.CharField(max_length=NAME_KEY_LENGTH, blank=True, editable=False)
 
     phone_professional = models.CharField(_("téléphone professionnel"), max_length=20, blank=True)
     phone_mobile = models.CharField(_("téléphone mobile"), max_length=20)
@@ -144,10 +167,22 @@ class RegistrationRequest(models.Model):
             # ... and the birth dates (with the names), for a whole page at once: with this index
             # its one query is a BitmapOr of index scans instead of a scan of every request.
             models.Index(fields=["birth_date"], name="registration_birth_date_idx"),
+            # Same names (folded, look-alikes included) and birth date, in one query.
+            models.Index(fields=["first_name_key", "birth_date"], name="registration_name_key_idx"),
         ]
 
     def __str__(self):
         return f"{self.last_name.upper()} {self.first_name} ({self.created_at:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs):
+        keys = name_keys({name: getattr(self, name) for name in NAME_KEYS})
+        for column, key in keys.items():
+            setattr(self, column, key)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            named = [NAME_KEYS[name] for name in update_fields if name in NAME_KEYS]
+            kwargs["update_fields"] = [*update_fields, *named]
+        super().save(*args, **kwargs)
 
     def display_name(self) -> str:
         return f"{self.last_name.upper()} {self.first_name}"

@@ -3,7 +3,6 @@
 
 import secrets
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -39,8 +38,6 @@ STEP_TEMPLATES = {
     "establishment": "registration/step_establishment.html",
     "interests": "registration/step_interests.html",
 }
-SUBMIT_LIMIT = getattr(settings, "KIOSQUE_REGISTRATION_SUBMIT_LIMIT", 5)
-SUBMIT_WINDOW = getattr(settings, "KIOSQUE_REGISTRATION_SUBMIT_WINDOW", 3600)
 DIRECTORY_WARNING = _(
     "Le nom, le prénom ou la profession saisis ne correspondent pas à ceux de l'Annuaire Santé "
     "pour ce N° RPPS. Vérifiez votre saisie : vous pouvez tout de même envoyer votre demande, "
@@ -195,16 +192,23 @@ def _summary_sections(forms) -> list[dict]:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit.limit("registration-submit", limit=SUBMIT_LIMIT, window=SUBMIT_WINDOW, backend="db")
 def summary(request):
     if (response := _guard(request, "summary")) is not None:
         return response
+    # Per address, registrations and refused submissions have separate budgets: colleagues
+    # behind one hospital address are not blocked by each other's wrong captchas.
+    if request.method == "POST" and (
+        refused := ratelimit.exhausted(request, "registration.submit", "registration.failure")
+    ):
+        return refused
     forms = _stored_forms(request.session)
     for name, step_form in forms.items():
         if not step_form.is_valid():
             return redirect(f"registration:{wizard.step_named(name).url_name}")
     form = SummaryForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
+        if refused := ratelimit.count(request, "registration.submit"):
+            return refused
         application = Application(
             identity=forms["identity"].cleaned_data,
             contacts=forms["contacts"].cleaned_data,
@@ -222,6 +226,8 @@ def summary(request):
                 request.session[wizard.SUBMITTED_KEY] = True
                 request.session.save()  # within the transaction: a racing twin sees it sent
         return redirect("registration:done")
+    if form.is_bound and (refused := ratelimit.count(request, "registration.failure")):
+        return refused
     return _render_step(
         request,
         "summary",

@@ -42,7 +42,7 @@ def cluster_env(data_dir: Path, *, database_url: str, redis_url: str, smtp_port:
         KIOSQUE_CAPTCHA_TEST_MODE="1",
         KIOSQUE_MAIL_POLL_SECONDS="0.2",
         KIOSQUE_LOGIN_DELAY_SECONDS="0",
-        KIOSQUE_LOGIN_LOCK_AFTER="6",
+        KIOSQUE_RATE_LIMITS="login.account=6/24h",
         KIOSQUE_ARGON2_MEMORY_KIB="4096",
         KIOSQUE_ARGON2_TIME_COST="1",
         KIOSQUE_LOG_LEVEL="WARNING",

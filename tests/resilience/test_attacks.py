@@ -36,7 +36,7 @@ def text(response) -> str:
 def test_password_spraying_from_one_address_is_throttled(settings):
     """One address trying one password on many accounts: the address is locked."""
     settings.KIOSQUE_SECOND_FACTOR_REQUIRED = False
-    settings.KIOSQUE_LOGIN_IP_LOCK_AFTER = 30
+    settings.KIOSQUE_RATE_LIMITS = {"login.ip": "30/24h"}
     accounts = [make_user() for _ in range(35)]
     sprayer = Client(REMOTE_ADDR="10.8.0.1")
     answers = [login(sprayer, a.username, "Printemps-2025!").status_code for a in accounts]
@@ -51,7 +51,7 @@ def test_password_spraying_from_one_address_is_throttled(settings):
 def test_password_spraying_from_many_addresses_is_bounded_per_account(settings):
     """A botnet (one address per try) still has LOCK_AFTER tries per account per period."""
     settings.KIOSQUE_SECOND_FACTOR_REQUIRED = False
-    settings.KIOSQUE_LOGIN_LOCK_AFTER = 20
+    settings.KIOSQUE_RATE_LIMITS = {"login.account": "20/24h"}
     victims = [make_user() for _ in range(3)]
     address = iter(range(1, 10_000))
     for victim in victims:
@@ -342,8 +342,7 @@ def test_login_timing_does_not_tell_known_from_unknown_accounts(settings):
     25 tries each must differ by less than 15 ms (docs/reliability.md gives the measure)."""
     settings.PASSWORD_HASHERS = ["kiosque.accounts.hashers.KiosqueArgon2PasswordHasher"]
     settings.KIOSQUE_SECOND_FACTOR_REQUIRED = False
-    settings.KIOSQUE_LOGIN_LOCK_AFTER = 10_000
-    settings.KIOSQUE_LOGIN_IP_LOCK_AFTER = 10_000
+    settings.KIOSQUE_RATE_LIMITS = {"login.account": "10000/24h", "login.ip": "10000/24h"}
     settings.KIOSQUE_LOGIN_DELAY_AFTER = 10_000
     settings.KIOSQUE_LOGIN_IP_DELAY_AFTER = 10_000
     known = make_user()

@@ -64,7 +64,7 @@ def test_a_session_started_on_node_a_continues_on_node_b(cluster, cluster_smtp):
 
 
 def test_lockout_counters_are_shared_between_nodes(cluster):
-    """KIOSQUE_LOGIN_LOCK_AFTER=6 on the cluster: 3 failures on each node lock the account."""
+    """Rate login.account=6/24h on the cluster: 3 failures on each node lock the account."""
     username = new_name("bruno")
     cluster.seed("user", username=username, password=PASSWORD)
     for attempt in range(6):

@@ -46,7 +46,7 @@ def test_readyz_reports_the_degraded_cache_then_recovers(redis_cache):
 @pytest.mark.django_db
 def test_sign_in_and_lockout_work_without_redis(redis_cache, make_user, settings):
     settings.KIOSQUE_SECOND_FACTOR_REQUIRED = False
-    settings.KIOSQUE_LOGIN_LOCK_AFTER = 5
+    settings.KIOSQUE_RATE_LIMITS = {"login.account": "5/24h"}
     redis_cache.stop()
     user = make_user()
     signed_in = Client(REMOTE_ADDR="10.4.0.1").post(
@@ -72,10 +72,11 @@ def test_cache_backed_limits_fall_back_to_the_database(redis_cache, settings):
     """The autocomplete limit counts in Redis; without Redis the database keeps it."""
     from kiosque.core import ratelimit
 
+    settings.KIOSQUE_RATE_LIMITS = {"directory.autocomplete": "2/1m"}
     redis_cache.stop()
     client = Client(REMOTE_ADDR="10.4.3.1")
     response = client.get("/annuaire/etablissements/", {"q": "dreux"})
     assert response.status_code == 200
     for _ in range(3):
-        hit = ratelimit.hit("resilience:redis-down", limit=2, window=60, backend="cache")
+        hit = ratelimit.hit("resilience:redis-down", "directory.autocomplete", backend="cache")
     assert not hit.allowed and hit.count == 3

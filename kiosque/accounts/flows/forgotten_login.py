@@ -5,7 +5,6 @@ import hashlib
 
 from django.db import transaction
 
-from kiosque.accounts import conf
 from kiosque.accounts.flows.reset import users_for_email
 from kiosque.audit.services import AuditAction, AuditOutcome, record
 from kiosque.core import ratelimit
@@ -16,10 +15,8 @@ EMAIL_TEMPLATE = "accounts/email/forgotten_login"
 
 def send_login(request, email: str) -> None:
     users = users_for_email(email)
-    key = "forgotten_login:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
-    allowed = ratelimit.hit(
-        key, limit=conf.get("KIOSQUE_PASSWORD_RESET_PER_HOUR"), window=3600, backend="db"
-    ).allowed
+    key = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
+    allowed = ratelimit.hit(key, "forgotten_login.email").allowed
     if not users or not allowed:
         render_email(EMAIL_TEMPLATE, {"logins": ["x"]})
         record(

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from kiosque.accounts import conf, useragent
 from kiosque.accounts.models import AttemptOutcome, ConnectionAttempt
-from kiosque.audit.services import client_ip
+from kiosque.core.proxy import client_ip
 
 Outcome = AttemptOutcome
 

@@ -22,7 +22,8 @@ from kiosque.accounts import conf
 from kiosque.accounts.backends import account_can_authenticate
 from kiosque.accounts.flows import credentials, history, stages, throttle
 from kiosque.accounts.models import AttemptOutcome, PasswordChangeReason
-from kiosque.audit.services import AuditAction, AuditOutcome, client_ip, record
+from kiosque.audit.services import AuditAction, AuditOutcome, record
+from kiosque.core.proxy import client_ip
 
 WRONG_CREDENTIALS = "invalid_login"
 

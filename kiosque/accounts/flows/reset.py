@@ -55,10 +55,8 @@ def request_reset(request, email: str) -> datetime:
     now = timezone.now()
     expires_at = valid_until(now)
     users = users_for_email(email)
-    key = "password_reset:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
-    allowed = ratelimit.hit(
-        key, limit=conf.get("KIOSQUE_PASSWORD_RESET_PER_HOUR"), window=3600, backend="db"
-    ).allowed
+    key = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
+    allowed = ratelimit.hit(key, "password_reset.email").allowed
     token = secrets.token_urlsafe(32)
     token_hash = hash_token(token)
     context = {"link": _link(token), "expires_at": expires_at}

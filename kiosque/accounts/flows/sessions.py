@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from kiosque.accounts import conf
 from kiosque.accounts.models import UserSession
-from kiosque.audit.services import AuditAction, client_ip, record
+from kiosque.audit.services import AuditAction, record
+from kiosque.core.proxy import client_ip
 
 AUTH_AT = "_kiosque_auth_at"
 SEEN_AT = "_kiosque_seen_at"

@@ -7,9 +7,10 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.test import RequestFactory
 
 from kiosque.accounts.flows import throttle
-from kiosque.accounts.models import AttemptOutcome, ConnectionAttempt, LoginThrottle
+from kiosque.accounts.models import AttemptOutcome, ConnectionAttempt
 from kiosque.accounts.tests.conftest import PASSWORD, login
 from kiosque.audit.models import AuditAction, AuditEvent
+from kiosque.core.models import RateLimitCounter
 
 
 def _receive(signal):
@@ -41,14 +42,16 @@ def test_the_sign_in_page_goes_through_authenticate_and_its_signals(client, user
 def test_any_authenticate_call_is_limited_recorded_and_audited(user):
     request = RequestFactory().post("/ailleurs/", REMOTE_ADDR="203.0.113.9")
     assert auth.authenticate(request, username="ndupont", password="Faux-Secret-123") is None
-    assert LoginThrottle.objects.get(key=throttle.account_key(user)).failures == 1
-    assert LoginThrottle.objects.get(key=throttle.ip_key("203.0.113.9")).failures == 1
+    account = RateLimitCounter.objects.filter(key=f"login.account:{throttle.account_key(user)}")
+    assert account.get().count == 1
+    ip = RateLimitCounter.objects.get(key=f"login.ip:{throttle.ip_key('203.0.113.9')}")
+    assert ip.count == 1
     attempt = ConnectionAttempt.objects.get(user=user)
     assert attempt.outcome == AttemptOutcome.WRONG_PASSWORD
     assert AuditEvent.objects.filter(actor=user, action=AuditAction.LOGIN_FAILED).exists()
     # The right password through the same call: the account's failures are forgotten.
     assert auth.authenticate(request, username="ndupont", password=PASSWORD) == user
-    assert not LoginThrottle.objects.filter(key=throttle.account_key(user)).exists()
+    assert not account.exists()
 
 
 def test_authenticate_refuses_an_account_the_rule_refuses(user):

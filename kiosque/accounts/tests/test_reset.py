@@ -193,7 +193,7 @@ def test_unknown_and_known_addresses_get_the_same_answer(client, user, clock):
 
 
 def test_timing_is_comparable_for_known_and_unknown_addresses(client, user, settings):
-    settings.KIOSQUE_PASSWORD_RESET_PER_HOUR = 1000
+    settings.KIOSQUE_RATE_LIMITS = {"password_reset.email": "1000/1h"}
 
     known, unknown = interleaved_medians(
         lambda: ask(client, user.email), lambda: ask(client, "personne@exemple.fr")
@@ -202,7 +202,7 @@ def test_timing_is_comparable_for_known_and_unknown_addresses(client, user, sett
 
 
 def test_too_many_requests_for_one_address_send_nothing_more(client, user, settings):
-    settings.KIOSQUE_PASSWORD_RESET_PER_HOUR = 2
+    settings.KIOSQUE_RATE_LIMITS = {"password_reset.email": "2/1h"}
     for _ in range(4):
         response = ask(client, user.email)
         assert response.status_code == 302

@@ -129,8 +129,7 @@ def test_unknown_login_takes_as_long_as_a_wrong_password(client, user, settings)
     settings.KIOSQUE_ARGON2_TIME_COST = 2
     settings.KIOSQUE_LOGIN_DELAY_AFTER = 1000
     settings.KIOSQUE_LOGIN_IP_DELAY_AFTER = 1000
-    settings.KIOSQUE_LOGIN_LOCK_AFTER = 1000
-    settings.KIOSQUE_LOGIN_IP_LOCK_AFTER = 1000
+    settings.KIOSQUE_RATE_LIMITS = {"login.account": "1000/24h", "login.ip": "1000/24h"}
     credentials.set_password(user, PASSWORD)  # hash with the real parameters
 
     known, unknown = interleaved_medians(

@@ -3,9 +3,10 @@ import re
 import pytest
 from django.test import Client
 
-from kiosque.accounts.models import AttemptOutcome, ConnectionAttempt, LoginThrottle
+from kiosque.accounts.models import AttemptOutcome, ConnectionAttempt
 from kiosque.accounts.tests.conftest import PASSWORD, login, without_csrf
 from kiosque.audit.models import AuditEvent
+from kiosque.core.models import RateLimitCounter
 from kiosque.mail.models import OutboxMessage
 from kiosque.testing.processes import clean_env, free_port, run_kiosque, serving
 
@@ -77,8 +78,10 @@ def test_per_ip_limit_covers_many_accounts(client, make_user, settings):
 
 def test_a_success_clears_the_account_counter(client, user):
     fail(client, "ndupont", 3)
+    counter = RateLimitCounter.objects.filter(key=f"login.account:user:{user.pk}")
+    assert counter.get().count == 3
     assert login(client, "ndupont").status_code == 302
-    assert not LoginThrottle.objects.filter(key=f"user:{user.pk}").exists()
+    assert not counter.exists()
 
 
 def test_unknown_login_runs_the_hasher_like_djangos_model_backend(db, monkeypatch):
@@ -197,11 +200,15 @@ def test_both_keys_are_checked_in_one_query_account_first(db, settings, clock):
     from kiosque.accounts.flows import throttle
 
     now = timezone.now()
-    LoginThrottle.objects.create(key="ip:10.0.0.1", failures=0, locked_until=now + timedelta(1))
+    RateLimitCounter.objects.create(
+        key="login.ip:ip:10.0.0.1", count=0, expires_at=now, locked_until=now + timedelta(1)
+    )
     checks = [("user:1", throttle.account_limits()), ("ip:10.0.0.1", throttle.ip_limits())]
     refusal, counted = throttle.check_keys(checks, now)
     assert refusal.locked and counted == {"ip:10.0.0.1"}
-    LoginThrottle.objects.create(key="user:1", failures=6, last_failure_at=now)
+    RateLimitCounter.objects.create(
+        key="login.account:user:1", count=6, last_hit_at=now, expires_at=now
+    )
     refusal, counted = throttle.check_keys(checks, now)
     assert not refusal.locked and refusal.retry_after == 4  # the account's delay, asked first
     assert counted == {"user:1", "ip:10.0.0.1"}

@@ -53,7 +53,7 @@ def change(request):
 
 
 @never_cache
-@ratelimit.limit(scope="password_reset", limit=30, window=3600)
+@ratelimit.limit("password_reset.ip")
 @require_http_methods(["GET", "POST"])
 def reset_request(request):
     form = EmailForm(request.POST or None)
@@ -74,7 +74,7 @@ def reset_sent(request):
 
 
 @never_cache
-@ratelimit.limit(scope="password_reset_link", limit=60, window=3600, methods=("GET",))
+@ratelimit.limit("password_reset.link", methods=("GET",))
 @require_GET
 def reset_link(request, token):
     """The link from the e-mail: keep the token in the session, leave the URL at once."""
@@ -98,7 +98,7 @@ def reset_form(request):
 
 
 @never_cache
-@ratelimit.limit(scope="forgotten_login", limit=30, window=3600)
+@ratelimit.limit("forgotten_login.ip")
 @require_http_methods(["GET", "POST"])
 def forgotten_login_request(request):
     form = EmailForm(request.POST or None)

@@ -62,7 +62,7 @@ def _invalid_link(request):
 
 
 @never_cache
-@ratelimit.limit(scope="registration-correction", limit=20, window=3600)
+@ratelimit.limit("registration.correction")
 @require_http_methods(["GET", "POST"])
 def correction(request, token):
     registration = correct.find_by_token(token)

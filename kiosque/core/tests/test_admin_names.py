@@ -34,9 +34,9 @@ def test_every_admin_model_has_a_french_name(admin_models):
 
 def test_the_names_seen_in_english_are_gone(admin_models):
     names = {model["name"] for model in admin_models}
-    assert {"Tentatives de connexion", "Compteurs d'échecs de connexion"} <= names
+    assert {"Tentatives de connexion", "Compteurs de limites"} <= names
     assert {"Jetons d'accès", "Jetons de rafraîchissement", "Jetons d'identité"} <= names
-    for english in ("Connection attempts", "Login throttles", "Access tokens", "Grants"):
+    for english in ("Connection attempts", "Rate limit counters", "Access tokens", "Grants"):
         assert english not in names
 
 

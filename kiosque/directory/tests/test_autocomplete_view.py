@@ -43,7 +43,7 @@ def test_only_get(client):
     assert client.post(URL, {"q": "dre"}).status_code == 405
 
 
-@override_settings(KIOSQUE_AUTOCOMPLETE_RATE_LIMIT=3)
+@override_settings(KIOSQUE_RATE_LIMITS={"directory.autocomplete": "3/1m"})
 def test_rate_limited_per_ip_with_json_429(client, finess_sample):
     for _ in range(3):
         assert client.get(URL, {"q": "dre"}).status_code == 200

@@ -1,11 +1,10 @@
 """Accepted messages are marked `sent` in small chunks: what a crash can resend is bounded."""
 
 import pytest
-from django.core.mail import get_connection
 from django.db import transaction
 from django.test import override_settings
 
-from kiosque.mail.delivery import claim_batch, envelope_address, send_batch
+from kiosque.mail.delivery import claim_batch, send_batch
 from kiosque.mail.models import OutboxMessage
 from kiosque.mail.services import enqueue
 from kiosque.testing.smtp import smtp_settings
@@ -98,32 +97,3 @@ def test_a_clean_stop_marks_the_accepted_and_releases_the_rest(smtp_server, sett
         for status in ("sent", "pending", "sending")
     }
     assert counts == {"sent": 3, "pending": 3, "sending": 0}
-
-
-@pytest.mark.parametrize(
-    "address",
-    [
-        "user1@example.fr",
-        "jean.o'neil+tag@sous-domaine.exemple.fr",
-        "A_B-c@EXAMPLE.FR",
-        "ne-pas-repondre@kiosque.localhost",
-        "Léa Dupont <lea@exemple.fr>",
-        "lea@exämple.fr",
-        '"quoted local"@exemple.fr',
-        "postmaster",
-    ],
-)
-def test_envelope_address_matches_djangos_prep_address(address):
-    backend = get_connection("django.core.mail.backends.smtp.EmailBackend")
-    assert envelope_address(address, backend) == backend.prep_address(address)
-
-
-@pytest.mark.parametrize(
-    "address", ["a@b.fr\r\nRCPT TO:<x@y.fr>", "léa@exemple.fr", "a@b.fr, c@d.fr", "a..b@c.fr"]
-)
-def test_envelope_address_still_refuses_what_django_refuses(address):
-    backend = get_connection("django.core.mail.backends.smtp.EmailBackend")
-    with pytest.raises(ValueError):
-        backend.prep_address(address)
-    with pytest.raises(ValueError):
-        envelope_address(address, backend)

@@ -64,7 +64,7 @@ def test_worker_once_twice_sends_nothing_twice(env, smtp_server):
     assert "Bonjour" not in first.stderr + second.stderr, "bodies are never logged"
     jobs_ran = python_in_django(
         env,
-        "from kiosque.mail.models import JobRun\n"
+        "from kiosque.core.models import JobRun\n"
         "print(sorted(JobRun.objects.filter(runs=1).values_list('name', flat=True)))",
     )
     assert "mail.purge_old_bodies" in jobs_ran, "the second run (jobs enabled) ran due jobs"

@@ -6,16 +6,14 @@ mailed notices, the rate limits and the way into the staged sign-in.
 
 from django.db import IntegrityError, transaction
 
-from kiosque.audit.services import AuditAction, AuditOutcome, client_ip, record
+from kiosque.audit.services import AuditAction, AuditOutcome, record
 from kiosque.core import ratelimit
+from kiosque.core.proxy import client_ip
 from kiosque.mfa import levels, passkeys
 from kiosque.mfa.flows import history, notify
 from kiosque.mfa.flows.methods import PASSKEY
 from kiosque.mfa.models import Passkey
 from kiosque.mfa.passkeys import Failure, PasskeyError, Purpose
-
-MAX_ATTEMPTS = 10  # per user (second factor) or per client IP (passwordless), per window
-ATTEMPTS_WINDOW = 15 * 60
 
 
 class TooManyAttempts(Exception):
@@ -83,8 +81,8 @@ def remove(request, user, passkey: Passkey) -> None:
 # --- sign-in -----------------------------------------------------------------------------
 
 
-def _check_rate(key: str) -> None:
-    attempt = ratelimit.hit(key, limit=MAX_ATTEMPTS, window=ATTEMPTS_WINDOW)
+def _check_rate(key: str, rate_name: str) -> None:
+    attempt = ratelimit.hit(key, rate_name)
     if not attempt.allowed:
         raise TooManyAttempts(attempt.retry_after)
 
@@ -98,7 +96,7 @@ def verify_second_factor(request, user, credential: str) -> Passkey:
     """The passkey of `user` that answered the stage's challenge; raises PasskeyError or
     TooManyAttempts (both audited)."""
     try:
-        _check_rate(f"mfa:passkey:{user.pk}")
+        _check_rate(f"user:{user.pk}", "mfa.passkey")
     except TooManyAttempts:
         _failed(request, user, TOO_MANY, purpose=Purpose.SECOND_FACTOR)
         raise
@@ -123,7 +121,7 @@ def verify_passwordless(request, credential: str) -> Passkey:
     """The passkey (any account's) that answered the login page's challenge; raises
     PasskeyError or TooManyAttempts (both audited). The caller applies the account rule."""
     try:
-        _check_rate(f"mfa:passkey-login:{client_ip(request) or 'unknown'}")
+        _check_rate(f"ip:{client_ip(request) or 'unknown'}", "mfa.passkey_login")
     except TooManyAttempts:
         record(
             AuditAction.RATE_LIMITED,

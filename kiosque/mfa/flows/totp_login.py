@@ -12,9 +12,6 @@ from kiosque.mfa.flows import history
 from kiosque.mfa.flows.methods import TOTP
 from kiosque.mfa.models import TOTPDevice
 
-MAX_ATTEMPTS = 10
-ATTEMPTS_WINDOW = 15 * 60
-
 
 class Outcome(enum.StrEnum):
     ACCEPTED = "accepted"
@@ -39,9 +36,7 @@ def claim_step(device_pk: int, step: int, *, now=None) -> bool:
 def check(user, code: str, *, for_time: float | None = None) -> tuple[Outcome, int]:
     """The outcome and, when too many attempts, the seconds to wait."""
     for_time = time.time() if for_time is None else for_time
-    attempt = ratelimit.hit(
-        f"mfa:totp:{user.pk}", limit=MAX_ATTEMPTS, window=ATTEMPTS_WINDOW, now=for_time
-    )
+    attempt = ratelimit.hit(f"user:{user.pk}", "mfa.totp", now=for_time)
     if not attempt.allowed:
         return Outcome.TOO_MANY, attempt.retry_after
     # The devices prefetched by the caller when it did (the claim below is the atomic guard).

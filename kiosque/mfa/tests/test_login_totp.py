@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from kiosque.core import ratelimit
 from kiosque.mfa.flows import totp_login
 from kiosque.mfa.models import MailedCode, TOTPDevice
 from kiosque.mfa.tests.helpers import (
@@ -109,7 +110,7 @@ def test_wrong_totp_code_and_attempt_limit(staged_client, user):
     choose(staged_client, "totp")
     page = post_stage(staged_client, action="verify", method="totp", code=wrong).content.decode()
     assert "Code incorrect." in page
-    for _ in range(totp_login.MAX_ATTEMPTS - 1):
+    for _ in range(ratelimit.rate("mfa.totp").limit - 1):
         post_stage(staged_client, action="verify", method="totp", code=wrong)
     page = post_stage(staged_client, action="verify", method="totp", code=right).content.decode()
     assert "Trop de tentatives. Réessayez dans" in page

@@ -7,7 +7,7 @@ from django.utils import timezone
 from kiosque.audit.services import AuditAction, record
 from kiosque.registration.flows.duplicates import Applicant, duplicate_reasons
 from kiosque.registration.flows.request_info import token_hash
-from kiosque.registration.models import RegistrationRequest, RegistrationStatus
+from kiosque.registration.models import RegistrationRequest, RegistrationStatus, name_keys
 
 IDENTITY_FIELDS = (
     "profession",
@@ -105,6 +105,7 @@ def apply_correction(
             rpps_verified=_still_verified(registration, values),
             updated_at=timezone.now(),
             **values,
+            **name_keys(values),
         )
         if not updated:
             raise LinkNoLongerValid

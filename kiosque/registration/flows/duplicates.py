@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kiosque.registration.fields import fold
-from kiosque.registration.models import ACTIVE_STATUSES, RegistrationRequest
+from kiosque.registration.models import ACTIVE_STATUSES, RegistrationRequest, name_keys
 
 REASON_LABELS = {
     "rpps_request": _("même N° RPPS qu'une demande en cours ou validée"),
@@ -58,17 +58,24 @@ def same_authentication_email(applicant: Applicant) -> list[str]:
 
 
 def same_name_and_birth_date(applicant: Applicant) -> list[str]:
+    """Same first name, one of the two last names in common, same birth date; names compared
+    on their keys (case, accents and look-alike letters folded), in one indexed query."""
     if applicant.birth_date is None:
         return []
-    names = {fold(applicant.last_name), fold(applicant.birth_name)}
-    first_name = fold(applicant.first_name)
-    candidates = _active_requests(applicant).filter(birth_date=applicant.birth_date)
-    for last_name, birth_name, other_first_name in candidates.values_list(
-        "last_name", "birth_name", "first_name"
-    ):
-        if fold(other_first_name) == first_name and names & {fold(last_name), fold(birth_name)}:
-            return ["name_birth_date"]
-    return []
+    keys = name_keys(
+        {
+            "last_name": applicant.last_name,
+            "birth_name": applicant.birth_name,
+            "first_name": applicant.first_name,
+        }
+    )
+    names = {keys["last_name_key"], keys["birth_name_key"]} - {""}
+    same = _active_requests(applicant).filter(
+        Q(last_name_key__in=names) | Q(birth_name_key__in=names),
+        birth_date=applicant.birth_date,
+        first_name_key=keys["first_name_key"],
+    )
+    return ["name_birth_date"] if same.exists() else []
 
 
 CHECKS: list[Callable[[Applicant], list[str]]] = [

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from kiosque.audit.services import AuditAction, client_ip, record
+from kiosque.audit.services import AuditAction, record
+from kiosque.core.proxy import client_ip
 from kiosque.mail.services import enqueue
 from kiosque.registration import psc_prefill
 from kiosque.registration.flows.duplicates import Applicant, duplicate_reasons

@@ -78,6 +78,32 @@ def test_same_name_and_birth_date_flagged(first_request):
     assert request.duplicate_reasons == ["name_birth_date"]
 
 
+def test_a_look_alike_name_from_before_the_latin_rule_is_a_duplicate(first_request):
+    """A request stored with a Cyrillic Р ("DUРONT", accepted before names were Latin only)
+    is found by "DUPONT": names are compared on their confusable-folded keys."""
+    _response, _thanks, stored = first_request
+    RegistrationRequest.objects.filter(pk=stored.pk).update(last_name="DUРONT", birth_name="РETIT")
+    RegistrationRequest.objects.get(pk=stored.pk).save()  # recomputes the keys, as migrated
+    assert RegistrationRequest.objects.get(pk=stored.pk).last_name_key == "dupont"
+    changes = other_person(
+        last_name="DUPONT", birth_name="DUPONT", first_name="Nathalie", birth_date="07/06/1994"
+    )
+    _response, _thanks, request = submit(changes, address="10.50.0.2")
+    assert request.duplicate_reasons == ["name_birth_date"]
+
+
+def test_the_name_search_is_one_query(first_request, django_assert_num_queries):
+    from datetime import date
+
+    from kiosque.registration.flows.duplicates import Applicant, same_name_and_birth_date
+
+    applicant = Applicant("", "x@example.fr", "Dupont", "Petit", "Nathalie", date(1994, 6, 7))
+    with django_assert_num_queries(1):
+        assert same_name_and_birth_date(applicant) == ["name_birth_date"]
+    other = Applicant("", "x@example.fr", "Dupond", "Durand", "Nathalie", date(1994, 6, 7))
+    assert same_name_and_birth_date(other) == []
+
+
 def test_rejected_request_frees_its_identifiers(first_request):
     RegistrationRequest.objects.update(status=RegistrationStatus.REJECTED)
     _response, _thanks, request = submit(address="10.50.0.2")

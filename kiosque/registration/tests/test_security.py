@@ -63,7 +63,7 @@ def test_names_are_letters_only(at_identity, value):
         ("Le Bihan-Kérouac", "Le Bihan-Kérouac"),
         ("N’Diaye", "N'Diaye"),
         ("  Zoë   Ämélie ", "Zoë Ämélie"),
-        ("Ωμέγα", "Ωμέγα"),
+        ("Œdipe Lætitia", "Œdipe Lætitia"),
         ("E\u0301lodie", "Élodie"),
     ],
 )
@@ -71,6 +71,23 @@ def test_real_names_accepted_and_normalised(at_identity, typed, kept):
     assert at_identity.post("identity", first_name=typed).status_code == 302
     form = at_identity.client.get(STEP_URLS["identity"]).context["form"]
     assert form.cleaned_data["first_name"] == kept
+
+
+@pytest.mark.parametrize(
+    ("value", "letter"),
+    [("DUРONT", "Р"), ("Ωμέγα", "Ω"), ("Núñez", "ú"), ("Łukasz", "Ł"), ("ｄupont", "ｄ")],
+)
+def test_names_are_latin_letters_with_french_diacritics(at_identity, value, letter):
+    response = at_identity.post("identity", last_name=value)
+    assert response.status_code == 200
+    assert response.context["form"].errors["last_name"] == [
+        f"La lettre « {letter} » n'est pas acceptée : saisissez le nom en lettres latines, "
+        "avec les accents du français (é, è, ê, ë, à, â, ç, î, ï, ô, ö, ù, û, ü, ÿ, æ, œ)."
+    ]
+    page = response.content.decode()
+    assert f'value="{value}"' in page  # what was typed is kept
+    field = page[page.index('name="last_name"') - 2000 : page.index('name="birth_name"')]
+    assert "n&#x27;est pas acceptée" in field  # shown with the last-name field
 
 
 def test_control_character_in_free_text_refused(wizard):

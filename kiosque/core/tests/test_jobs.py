@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from kiosque.core import jobs
-from kiosque.mail.models import JobRun
+from kiosque.core.models import JobRun
 
 pytestmark = pytest.mark.django_db
 
