@@ -3,10 +3,12 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kiosque.portal.models import Application, ApplicationRole, Community, RequestField
+from kiosque.registration.fields import PhoneField
 
 YES, NO = "oui", "non"
 YES_NO_CHOICES = [(YES, _("Oui")), (NO, _("Non"))]
 TEXT_MAX_LENGTH = 300
+PHONE_MAX_LENGTH = 40
 
 
 def profile_value(user, prefill: str) -> str:
@@ -31,6 +33,9 @@ def _form_field(spec: RequestField) -> forms.Field:
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
     if spec.kind == RequestField.Kind.YES_NO:
         return forms.ChoiceField(choices=YES_NO_CHOICES, widget=forms.RadioSelect, **common)
+    if spec.kind == RequestField.Kind.PHONE:
+        widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+        return PhoneField(max_length=PHONE_MAX_LENGTH, widget=widget, **common)
     return forms.CharField(max_length=TEXT_MAX_LENGTH, **common)
 
 

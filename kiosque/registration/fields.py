@@ -15,6 +15,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kiosque.directory.validators import normalize_phone
+
 ALLOWED_SPACES = {" ", "\t", "\u00a0", "\u202f"}
 FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 NAME_PUNCTUATION = {" ", "-", "'"}
@@ -54,6 +56,14 @@ class CleanTextField(forms.CharField):
                 self.error_messages["forbidden_characters"], code="forbidden_characters"
             )
         return normalize_spaces(unicodedata.normalize("NFC", value))
+
+
+class PhoneField(CleanTextField):
+    """A French phone number as typed; cleaned to its E.164 form (directory.normalize_phone)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        return normalize_phone(value) if value else value
 
 
 class NameField(CleanTextField):

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from kiosque.directory.models import Civility, Profession, Specialty, Title
 from kiosque.directory.services.annuaire import lookup_rpps
 from kiosque.directory.validators import (
-    normalize_phone,
     validate_adeli,
     validate_authentication_email,
     validate_communication_email,
@@ -27,6 +26,7 @@ from kiosque.registration.fields import (
     EMPTY_LABEL,
     CleanTextField,
     NameField,
+    PhoneField,
     conditionally_required,
     fold,
     required_message,
@@ -377,12 +377,6 @@ def compare_with_directory(data) -> dict:
 
 
 # Step 3 -------------------------------------------------------------------------------
-
-
-class PhoneField(CleanTextField):
-    def clean(self, value):
-        value = super().clean(value)
-        return normalize_phone(value) if value else value
 
 
 class ContactsForm(forms.Form):
