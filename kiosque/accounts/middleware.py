@@ -4,29 +4,21 @@ AuthenticationMiddleware and MessageMiddleware."""
 
 from django.contrib import messages
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kiosque.accounts import conf
 from kiosque.accounts.flows import sessions
-
-
-def _hours(name: str) -> int:
-    return max(1, round(conf.get(name) / 3600))
+from kiosque.core.durations import format_duration
 
 
 def _message(reason: str) -> str:
     if reason == sessions.IDLE:
-        hours = _hours("KIOSQUE_SESSION_IDLE_SECONDS")
-        return ngettext(
-            "Vous avez été déconnecté après %(hours)d heure d'inactivité.",
-            "Vous avez été déconnecté après %(hours)d heures d'inactivité.",
-            hours,
-        ) % {"hours": hours}
-    hours = _hours("KIOSQUE_SESSION_ABSOLUTE_SECONDS")
+        return _("Vous avez été déconnecté après %(duration)s d'inactivité.") % {
+            "duration": format_duration(conf.get("KIOSQUE_SESSION_IDLE_SECONDS"))
+        }
     return _(
-        "Vous avez été déconnecté : une session dure au plus %(hours)d heures. "
+        "Vous avez été déconnecté : une session dure au plus %(duration)s. "
         "Veuillez vous authentifier à nouveau."
-    ) % {"hours": hours}
+    ) % {"duration": format_duration(conf.get("KIOSQUE_SESSION_ABSOLUTE_SECONDS"))}
 
 
 class SessionTimeoutMiddleware:
