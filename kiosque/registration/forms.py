@@ -24,6 +24,7 @@ from kiosque.registration.captcha import RegistrationCaptchaField
 from kiosque.registration.establishment_form import EstablishmentForm
 from kiosque.registration.fields import (
     EMPTY_LABEL,
+    CalendarDateField,
     CleanTextField,
     NameField,
     PhoneField,
@@ -184,7 +185,7 @@ class IdentityForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
         error_messages=required_message(_("Saisissez votre prénom.")),
     )
-    birth_date = forms.DateField(
+    birth_date = CalendarDateField(
         label=_("Date de naissance"),
         required=False,
         input_formats=["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"],
