@@ -72,9 +72,14 @@ def _step_form(name: str, session, data=None):
     return STEP_FORMS[name](data, **kwargs)
 
 
+def _previous(name: str) -> wizard.Step | None:
+    index = [step.name for step in wizard.STEPS].index(name)
+    return wizard.STEPS[index - 1] if index else None
+
+
 def _render_step(request, name: str, form, status=200, **extra):
     index = [step.name for step in wizard.STEPS].index(name)
-    previous = wizard.STEPS[index - 1] if index else None
+    previous = _previous(name)
     context = {
         "form": form,
         "psc": psc_prefill.identity(request.session) is not None,
@@ -114,6 +119,9 @@ def _data_step(request, name: str):
         return response
     if request.method == "POST":
         form = _step_form(name, request.session, request.POST)
+        if request.POST.get("action") == "previous" and _previous(name) is not None:
+            wizard.store_draft(request.session, name, form)
+            return redirect(f"registration:{_previous(name).url_name}")
         search_block = _search_action(request) if name == "establishment" else None
         if search_block is not None:
             form.search(search_block)
@@ -124,7 +132,12 @@ def _data_step(request, name: str):
                 messages.warning(request, DIRECTORY_WARNING)
             return redirect(_next_url(name))
         return _render_step(request, name, form)
-    form = _step_form(name, request.session, wizard.stored(request.session, name))
+    draft = wizard.draft(request.session, name)
+    if draft is not None:
+        form = _step_form(name, request.session)
+        form.initial.update(wizard.draft_initial(form, draft))
+    else:
+        form = _step_form(name, request.session, wizard.stored(request.session, name))
     return _render_step(request, name, form)
 
 
