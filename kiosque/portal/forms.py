@@ -3,7 +3,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kiosque.portal.models import Application, ApplicationRole, Community, RequestField
-from kiosque.registration.fields import PhoneField
+from kiosque.directory.validators import normalize_phone
 
 YES, NO = "oui", "non"
 YES_NO_CHOICES = [(YES, _("Oui")), (NO, _("Non"))]
@@ -34,8 +34,11 @@ def _form_field(spec: RequestField) -> forms.Field:
     if spec.kind == RequestField.Kind.YES_NO:
         return forms.ChoiceField(choices=YES_NO_CHOICES, widget=forms.RadioSelect, **common)
     if spec.kind == RequestField.Kind.PHONE:
+        # Checked as every phone number of the site, kept as typed (the referent reads it).
         widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
-        return PhoneField(max_length=PHONE_MAX_LENGTH, widget=widget, **common)
+        return forms.CharField(
+            max_length=PHONE_MAX_LENGTH, validators=[normalize_phone], widget=widget, **common
+        )
     return forms.CharField(max_length=TEXT_MAX_LENGTH, **common)
 
 

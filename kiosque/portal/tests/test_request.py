@@ -99,12 +99,12 @@ def test_a_phone_question_refuses_what_is_not_a_phone_number(client, dcc, make_u
     assert not AccessRequest.objects.exists()
 
 
-def test_a_phone_answer_is_stored_in_international_form(client, dcc, make_user):
+def test_a_valid_phone_answer_is_kept_as_typed(client, dcc, make_user):
     user = make_user()
     client.force_login(user)
-    answers = {**DCC_ANSWERS, "telephone-professionnel": "02.47.00.00.00"}
+    answers = {**DCC_ANSWERS, "telephone-professionnel": "02 47 00 00 01"}
     assert client.post("/applications/dcc/demande/", answers).status_code == 302
-    assert AccessRequest.objects.get(user=user).answers[0]["value"] == "+33247000000"
+    assert AccessRequest.objects.get(user=user).answers[0]["value"] == "02 47 00 00 01"
 
 
 def test_answering_no_sends_nothing(client, dcc, make_user):
