@@ -2,8 +2,8 @@ from django import forms
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kiosque.portal.models import Application, ApplicationRole, Community, RequestField
 from kiosque.directory.validators import normalize_phone
+from kiosque.portal.models import Application, ApplicationRole, Community, RequestField
 
 YES, NO = "oui", "non"
 YES_NO_CHOICES = [(YES, _("Oui")), (NO, _("Non"))]
