@@ -20,7 +20,7 @@ from kiosque.directory.validators import (
     validate_rpps,
 )
 from kiosque.portal.forms import InterestsForm
-from kiosque.registration.captcha import RegistrationCaptchaField
+from kiosque.registration.captcha import AltchaField
 from kiosque.registration.establishment_form import EstablishmentForm
 from kiosque.registration.fields import (
     EMPTY_LABEL,
@@ -479,9 +479,13 @@ class RegistrationInterestsForm(InterestsForm):
 
 
 class SummaryForm(forms.Form):
-    captcha = RegistrationCaptchaField(
-        label=_("Quel code est dissimulé dans l'image ?"),
-        help_text=_("Saisir les caractères affichés dans l'image."),
+    captcha = AltchaField(
+        label=_("Vérification anti-robot"),
+        help_text=_(
+            "Votre navigateur fait seul un petit calcul qui prouve que la demande ne vient pas "
+            "d'un robot : rien à recopier. Attendez l'indication « Vérifié » avant d'envoyer "
+            "votre demande."
+        ),
     )
 
 

@@ -1,20 +1,19 @@
 """The "Créer un compte" wizard: thin views over the step forms, the session state
 (wizard.py) and the submit flow."""
 
-import secrets
-
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kiosque.core import ratelimit
-from kiosque.registration import psc_prefill, wizard
-from kiosque.registration.captcha import audio_enabled
+from kiosque.registration import captcha, psc_prefill, wizard
 from kiosque.registration.flows.submit import Application, submit_registration
 from kiosque.registration.forms import (
     ConditionsForm,
@@ -206,7 +205,14 @@ def _summary_sections(forms) -> list[dict]:
     return sections
 
 
+SUMMARY_CSP = {
+    **settings.SECURE_CSP,
+    "style-src": [*settings.SECURE_CSP["style-src"], captcha.WIDGET_STYLE_HASH],
+}
+
+
 @never_cache
+@csp_override(SUMMARY_CSP)
 @require_http_methods(["GET", "POST"])
 @ratelimit.limit("registration-submit", limit=SUBMIT_LIMIT, window=SUBMIT_WINDOW, backend="db")
 def summary(request):
@@ -243,11 +249,14 @@ def summary(request):
         directory_warning=(
             DIRECTORY_WARNING if forms["identity"].directory_check.get("mismatches") else ""
         ),
-        captcha_audio=audio_enabled(),
-        captcha_refresh_url=(
-            f"{reverse('registration:summary')}?nouvelle-image={secrets.token_hex(4)}#captcha"
-        ),
     )
+
+
+@never_cache
+@require_GET
+def captcha_challenge(request):
+    """A new proof-of-work challenge for the summary's widget (signed, expiring, single use)."""
+    return JsonResponse(captcha.challenge())
 
 
 @never_cache
