@@ -1,7 +1,8 @@
 """Django settings, read entirely from the environment (see docs/configuration.md)."""
 
+import hashlib
+import hmac
 import os
-import shutil
 from pathlib import Path
 
 import environ
@@ -43,7 +44,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "captcha",
     "kiosque.core",
     "kiosque.accounts",
     "kiosque.mfa",
@@ -239,11 +239,14 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-CAPTCHA_TEST_MODE = KIOSQUE_CAPTCHA_TEST_MODE
-CAPTCHA_LENGTH = 6
-CAPTCHA_FONT_SIZE = 32
-# Audio alternative of the captcha (Debian's flite); without it the page offers a new image only.
-CAPTCHA_FLITE_PATH = env.str("KIOSQUE_CAPTCHA_FLITE_PATH", "") or shutil.which("flite")
+# Registration captcha (ALTCHA proof of work): signing key, cost (PBKDF2 iterations per attempt)
+# and lifetime of a challenge. The key defaults to one derived from SECRET_KEY.
+KIOSQUE_CAPTCHA_HMAC_KEY = (
+    env.str("KIOSQUE_CAPTCHA_HMAC_KEY", "")
+    or hmac.new(SECRET_KEY.encode(), b"kiosque.registration.captcha", hashlib.sha256).hexdigest()
+)
+KIOSQUE_CAPTCHA_COST = env.int("KIOSQUE_CAPTCHA_COST", 5000)
+KIOSQUE_CAPTCHA_SECONDS = env.int("KIOSQUE_CAPTCHA_SECONDS", 1200)
 
 KIOSQUE_MAIL_POLL_SECONDS = env.float("KIOSQUE_MAIL_POLL_SECONDS", 1.0)
 KIOSQUE_MAIL_BATCH_SIZE = env.int("KIOSQUE_MAIL_BATCH_SIZE", 50)

@@ -18,7 +18,6 @@ urlpatterns = [
     path("applications/", include("kiosque.portal.urls")),
     path("", include("kiosque.oidc.urls")),
     path("dev/", include("kiosque.mail.urls")),
-    path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("metrics", metrics_view, name="metrics"),
     path(settings.KIOSQUE_ADMIN_PATH, admin.site.urls),

@@ -9,32 +9,24 @@ from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kiosque.accounts import conf
 from kiosque.accounts.flows import login, sessions
+from kiosque.core.durations import format_duration
 
 # What a user whose password expired may still open.
 EXPIRED_PASSWORD_URL_NAMES = ("accounts:password_change", "accounts:logout")
 
 
-def _hours(name: str) -> int:
-    return max(1, round(conf.get(name) / 3600))
-
-
 def _message(reason: str) -> str:
     if reason == sessions.IDLE:
-        hours = _hours("KIOSQUE_SESSION_IDLE_SECONDS")
-        return ngettext(
-            "Vous avez été déconnecté après %(hours)d heure d'inactivité.",
-            "Vous avez été déconnecté après %(hours)d heures d'inactivité.",
-            hours,
-        ) % {"hours": hours}
-    hours = _hours("KIOSQUE_SESSION_ABSOLUTE_SECONDS")
+        return _("Vous avez été déconnecté après %(duration)s d'inactivité.") % {
+            "duration": format_duration(conf.get("KIOSQUE_SESSION_IDLE_SECONDS"))
+        }
     return _(
-        "Vous avez été déconnecté : une session dure au plus %(hours)d heures. "
+        "Vous avez été déconnecté : une session dure au plus %(duration)s. "
         "Veuillez vous authentifier à nouveau."
-    ) % {"hours": hours}
+    ) % {"duration": format_duration(conf.get("KIOSQUE_SESSION_ABSOLUTE_SECONDS"))}
 
 
 class SessionTimeoutMiddleware:

@@ -80,7 +80,7 @@ def second_factor(request):
             "form": form,
             "method": method,
             "can_change": len(available) > 1,
-            "minutes": mail_code.LOGIN_CODES.lifetime_seconds // 60,
+            "lifetime": mail_code.LOGIN_CODES.lifetime_seconds,
         },
     )
 

@@ -107,7 +107,7 @@ DCC_FIELDS = [
     {
         "key": "telephone-professionnel",
         "label": "Téléphone professionnel",
-        "kind": RequestField.Kind.TEXT,
+        "kind": RequestField.Kind.PHONE,
         "required": True,
         "prefill": RequestField.Prefill.PROFESSIONAL_PHONE,
     },

@@ -3,11 +3,13 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kiosque.directory.phones import display_phone
+from kiosque.directory.validators import normalize_phone
 from kiosque.portal.models import Application, ApplicationRole, Community, RequestField
 
 YES, NO = "oui", "non"
 YES_NO_CHOICES = [(YES, _("Oui")), (NO, _("Non"))]
 TEXT_MAX_LENGTH = 300
+PHONE_MAX_LENGTH = 40
 
 
 def profile_value(user, prefill: str) -> str:
@@ -32,6 +34,12 @@ def _form_field(spec: RequestField) -> forms.Field:
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
     if spec.kind == RequestField.Kind.YES_NO:
         return forms.ChoiceField(choices=YES_NO_CHOICES, widget=forms.RadioSelect, **common)
+    if spec.kind == RequestField.Kind.PHONE:
+        # Checked as every phone number of the site, kept as typed (the referent reads it).
+        widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+        return forms.CharField(
+            max_length=PHONE_MAX_LENGTH, validators=[normalize_phone], widget=widget, **common
+        )
     return forms.CharField(max_length=TEXT_MAX_LENGTH, **common)
 
 

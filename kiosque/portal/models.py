@@ -167,6 +167,7 @@ class RequestField(models.Model):
 
     class Kind(models.TextChoices):
         TEXT = "text", _("texte")
+        PHONE = "phone", _("numéro de téléphone")
         CHOICE = "choice", _("choix")
         YES_NO = "yes_no", _("oui / non")
 

@@ -1,75 +1,128 @@
-"""The summary's captcha: django-simple-captcha, self-hosted (no third party sees the
-applicant), checked on the server, one attempt per image.
+"""The summary's captcha: an ALTCHA proof of work (the `altcha` library, PoW v2), no image.
 
-`CAPTCHA_TEST_MODE` (wired to KIOSQUE_CAPTCHA_TEST_MODE, refused in production) is read from
-django.conf.settings at each check, not at import like the library does, so tests may toggle it.
+The applicant's browser fetches a challenge (`challenge()`, served by the summary's
+"verification" URL), computes its proof of work in a Web Worker (the vendored widget in
+static/registration/vendor/altcha/) and posts the solution with the form. The server checks it:
+
+- the challenge is signed with KIOSQUE_CAPTCHA_HMAC_KEY: a forged or altered one is refused;
+- it expires KIOSQUE_CAPTCHA_SECONDS after it was issued;
+- it serves once: its signature is recorded (UsedChallenge) until it expires, a replay is
+  refused, whether the first use was accepted or not.
+
+No third party sees the applicant; no image to read, no audio to hear. KIOSQUE_CAPTCHA_TEST_MODE
+(refused in production) also accepts the solution "PASSED", for tests that do not run a browser.
 """
 
-from captcha.conf import settings as captcha_settings
-from captcha.fields import CaptchaField, CaptchaTextInput
-from captcha.models import CaptchaStore
+import binascii
+import json
+from datetime import UTC, datetime, timedelta
+
+import altcha
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-TEST_ANSWER = "passed"
+from kiosque.registration.models import UsedChallenge
+
+TEST_SOLUTION = "PASSED"
+# The widget inserts its stylesheet as a <style> element: the summary page's CSP allows exactly
+# that one (sha256 of its text; test_captcha.py recomputes it from the vendored file).
+WIDGET_STYLE_HASH = "'sha256-be85zOGuGBhguQBGd1ooC4KSYE5ispDi4aCmIYqI/L0='"
+ALGORITHM = "PBKDF2/SHA-256"
+MAX_PAYLOAD_LENGTH = 4000
+
+AGAIN = _("Attendez qu'elle soit refaite (« Vérifié »), puis envoyez à nouveau votre demande.")
+MESSAGES = {
+    "required": _(
+        "Attendez la fin de la vérification anti-robot (« Vérifié »), puis envoyez votre demande."
+    ),
+    "invalid": _("La vérification anti-robot a échoué."),
+    "expired": _("La vérification anti-robot a expiré."),
+    "replayed": _("Cette vérification anti-robot a déjà servi."),
+}
 
 
-class RegistrationCaptchaWidget(CaptchaTextInput):
-    template_name = "registration/widgets/captcha.html"
+def _key() -> str:
+    return settings.KIOSQUE_CAPTCHA_HMAC_KEY
+
+
+def challenge(now=None) -> dict:
+    """A new signed challenge, as the widget fetches it (JSON)."""
+    now = now or timezone.now()
+    issued = altcha.create_challenge(
+        algorithm=ALGORITHM,
+        cost=settings.KIOSQUE_CAPTCHA_COST,
+        expires_at=now + timedelta(seconds=settings.KIOSQUE_CAPTCHA_SECONDS),
+        hmac_secret=_key(),
+    )
+    return issued.to_dict()
+
+
+def _refuse(code: str) -> ValidationError:
+    if code == "required":
+        return ValidationError(MESSAGES[code], code=code)
+    return ValidationError(format_lazy("{} {}", MESSAGES[code], AGAIN), code=code)
+
+
+def verify(payload: str, now=None) -> None:
+    """Accept a solution once, or raise ValidationError (codes: required, invalid, expired,
+    replayed)."""
+    payload = (payload or "").strip()
+    if not payload:
+        raise _refuse("required")
+    if getattr(settings, "KIOSQUE_CAPTCHA_TEST_MODE", False) and payload == TEST_SOLUTION:
+        return
+    if len(payload) > MAX_PAYLOAD_LENGTH:
+        raise _refuse("invalid")
+    try:
+        parsed = altcha.Payload.from_base64(payload)
+    except (ValueError, KeyError, TypeError, binascii.Error, json.JSONDecodeError) as error:
+        raise _refuse("invalid") from error
+    expires_at = parsed.challenge.parameters.expires_at
+    if not parsed.challenge.signature or not isinstance(expires_at, int):
+        raise _refuse("invalid")  # every challenge of ours is signed and expires
+    result = altcha.verify_solution(parsed, _key())
+    if result.expired:
+        raise _refuse("expired")
+    if not result.verified:
+        raise _refuse("invalid")
+    _spend(parsed.challenge.signature, datetime.fromtimestamp(expires_at, tz=UTC), now)
+
+
+def _spend(signature: str, expires_at: datetime, now=None) -> None:
+    now = now or timezone.now()
+    UsedChallenge.objects.filter(expires_at__lt=now).delete()
+    try:
+        with transaction.atomic():
+            UsedChallenge.objects.create(signature=signature[:128], expires_at=expires_at)
+    except IntegrityError as error:
+        raise _refuse("replayed") from error
+
+
+class AltchaWidget(forms.Widget):
+    """The <altcha-widget> element: it fetches its challenge and fills a hidden input named
+    like the field with the solution."""
+
+    template_name = "registration/widgets/altcha.html"
 
     def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["refresh_url"] = self.refresh_url()
-        _describe_text_input(context, attrs or {})
+        context = super().get_context(name, None, attrs)
+        context["widget"]["challenge_url"] = reverse("registration:captcha_challenge")
         return context
 
 
-def _describe_text_input(context, attrs) -> None:
-    """Tie the typed answer to the field's help text and error (Django does it for simple
-    widgets, not for the subwidgets of a MultiWidget)."""
-    base = attrs.get("id")
-    if not base:
-        return
-    described_by = [f"{base}_helptext"]
-    if attrs.get("aria-invalid") in (True, "true"):
-        described_by.append(f"{base}_error")
-    for subwidget in context["widget"]["subwidgets"]:
-        if subwidget["attrs"].get("type", subwidget.get("type")) != "hidden":
-            subwidget["attrs"]["aria-describedby"] = " ".join(described_by)
+class AltchaField(forms.Field):
+    widget = AltchaWidget
 
-
-def audio_enabled() -> bool:
-    return bool(captcha_settings.CAPTCHA_FLITE_PATH)
-
-
-class RegistrationCaptchaField(CaptchaField):
-    def __init__(self, *args, **kwargs):
-        kwargs["widget"] = RegistrationCaptchaWidget()
-        kwargs["error_messages"] = {
-            "required": _("Recopiez les caractères affichés dans l'image."),
-            "incomplete": _("Recopiez les caractères affichés dans l'image."),
-            "invalid": _(
-                "Le code saisi ne correspond pas à l'image : recopiez les caractères de la "
-                "nouvelle image."
-            ),
-        }
-        super().__init__(*args, **kwargs)
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)  # an empty solution gets the field's own message
+        super().__init__(**kwargs)
 
     def clean(self, value):
-        forms.MultiValueField.clean(self, value)
-        key = str(value[0] or "")[:40]
-        answer = str(value[1] or "").strip().lower()
-        CaptchaStore.remove_expired()
-        if getattr(settings, "CAPTCHA_TEST_MODE", False) and answer == TEST_ANSWER:
-            CaptchaStore.objects.filter(hashkey=key).delete()
-            return value
-        store = CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now()).first()
-        if store is not None:
-            store.delete()  # one attempt per image, right or wrong
-        if store is None or not constant_time_compare(store.response, answer):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return value
+        verify(str(value or ""))
+        return True

@@ -62,6 +62,7 @@ def block_fields(number: int) -> dict[str, forms.Field]:
 
 
 def _block_fields(number: int) -> dict[str, forms.Field]:
+    """In the order of the page (the error summary lists the errors in this order)."""
     section = f"section-etablissement{number}"
     return {
         "query": conditionally_required(
@@ -79,21 +80,6 @@ def _block_fields(number: int) -> dict[str, forms.Field]:
             )
         ),
         "finess": forms.CharField(required=False, max_length=20, widget=forms.HiddenInput),
-        "function": CleanTextField(
-            label=_("Type de fonction"),
-            required=False,
-            max_length=100,
-            help_text=_("Par exemple : médecin, cadre de santé, secrétaire médicale."),
-            widget=forms.TextInput(attrs={"autocomplete": f"{section} organization-title"}),
-        ),
-        "service": conditionally_required(
-            CleanTextField(
-                label=_("Service d'exercice"),
-                required=False,
-                max_length=150,
-                help_text=_("Le service ou l'unité où vous exercez, par exemple : oncologie."),
-            )
-        ),
         "not_listed": forms.BooleanField(
             label=_("Mon établissement n'est pas référencé dans la liste"),
             required=False,
@@ -151,6 +137,21 @@ def _block_fields(number: int) -> dict[str, forms.Field]:
             initial=DEFAULT_COUNTRY,
             widget=forms.TextInput(attrs={"autocomplete": f"{section} country-name"}),
         ),
+        "function": CleanTextField(
+            label=_("Type de fonction"),
+            required=False,
+            max_length=100,
+            help_text=_("Par exemple : médecin, cadre de santé, secrétaire médicale."),
+            widget=forms.TextInput(attrs={"autocomplete": f"{section} organization-title"}),
+        ),
+        "service": conditionally_required(
+            CleanTextField(
+                label=_("Service d'exercice"),
+                required=False,
+                max_length=150,
+                help_text=_("Le service ou l'unité où vous exercez, par exemple : oncologie."),
+            )
+        ),
     }
 
 
@@ -175,9 +176,10 @@ class EstablishmentForm(WithoutValidation, forms.Form):
         super().__init__(*args, **kwargs)
         fields = {}
         for number in BLOCKS:
+            if number == 2:  # the box is shown between the two blocks
+                fields["add_second"] = self.fields.pop("add_second")
             for name, block_field in block_fields(number).items():
                 fields[f"etab{number}_{name}"] = block_field
-        fields["add_second"] = self.fields.pop("add_second")
         self.fields = fields | {
             name: value for name, value in self.fields.items() if name not in fields
         }

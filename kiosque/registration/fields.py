@@ -13,6 +13,7 @@ Decisions (see the app's tests/test_security.py):
 - HTML or SQL fragments in other texts are data like any other: stored as typed, rendered escaped.
 """
 
+import re
 import string
 import unicodedata
 
@@ -21,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kiosque.core.confusables import skeleton
+from kiosque.directory.validators import normalize_phone
 
 ALLOWED_SPACES = {" ", "\t", "\u00a0", "\u202f"}
 FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
@@ -65,6 +67,14 @@ class CleanTextField(forms.CharField):
         return normalize_spaces(unicodedata.normalize("NFC", value))
 
 
+class PhoneField(CleanTextField):
+    """A French phone number as typed; cleaned to its E.164 form (directory.normalize_phone)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        return normalize_phone(value) if value else value
+
+
 class NameField(CleanTextField):
     """A person's name: letters, spaces, hyphens, apostrophes."""
 
@@ -99,6 +109,41 @@ def first_foreign_letter(value: str) -> str | None:
         (char for char in value if char not in NAME_LETTERS and char not in NAME_PUNCTUATION),
         None,
     )
+
+
+FORMAT_PARTS = {"%d": r"\d{1,2}", "%m": r"\d{1,2}", "%Y": r"\d{4}"}
+
+
+def _format_pattern(input_format: str) -> re.Pattern:
+    """The shape of `input_format` ("%d/%m/%Y" → two digits, "/", ...), whatever the values."""
+    pattern = re.escape(input_format)
+    for directive, digits in FORMAT_PARTS.items():
+        pattern = pattern.replace(re.escape(directive), digits)
+    return re.compile(f"^{pattern}$")
+
+
+class CalendarDateField(forms.DateField):
+    """A date typed in one of `input_formats`; one typed in the right format that is not on
+    the calendar (31/02/1994) is told so, rather than that its format is wrong."""
+
+    default_error_messages = {
+        "nonexistent": _(
+            "La date %(date)s n'existe pas : vérifiez le jour et le mois, par exemple 07/06/1994."
+        ),
+    }
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            typed = str(value or "").strip()
+            if any(_format_pattern(f).match(typed) for f in self.input_formats):
+                raise ValidationError(
+                    self.error_messages["nonexistent"],
+                    code="nonexistent",
+                    params={"date": typed},
+                ) from error
+            raise
 
 
 def is_name(value: str) -> bool:

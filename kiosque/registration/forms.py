@@ -16,19 +16,20 @@ from kiosque.directory.models import Civility, Profession, Specialty, Title
 from kiosque.directory.phones import display_phone
 from kiosque.directory.services.annuaire import lookup_rpps
 from kiosque.directory.validators import (
-    normalize_phone,
     validate_adeli,
     validate_authentication_email,
     validate_communication_email,
     validate_rpps,
 )
 from kiosque.portal.forms import InterestsForm
-from kiosque.registration.captcha import RegistrationCaptchaField
+from kiosque.registration.captcha import AltchaField
 from kiosque.registration.establishment_form import EstablishmentForm
 from kiosque.registration.fields import (
     EMPTY_LABEL,
+    CalendarDateField,
     CleanTextField,
     NameField,
+    PhoneField,
     conditionally_required,
     fold,
     required_message,
@@ -191,7 +192,7 @@ class IdentityForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
         error_messages=required_message(_("Saisissez votre prénom.")),
     )
-    birth_date = forms.DateField(
+    birth_date = CalendarDateField(
         label=_("Date de naissance"),
         required=False,
         input_formats=["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"],
@@ -386,12 +387,6 @@ def compare_with_directory(data) -> dict:
 # Step 3 -------------------------------------------------------------------------------
 
 
-class PhoneField(CleanTextField):
-    def clean(self, value):
-        value = super().clean(value)
-        return normalize_phone(value) if value else value
-
-
 class ContactsForm(forms.Form):
     phone_professional = PhoneField(
         label=_("Téléphone professionnel"),
@@ -491,9 +486,13 @@ class RegistrationInterestsForm(InterestsForm):
 
 
 class SummaryForm(forms.Form):
-    captcha = RegistrationCaptchaField(
-        label=_("Quel code est dissimulé dans l'image ?"),
-        help_text=_("Saisir les caractères affichés dans l'image."),
+    captcha = AltchaField(
+        label=_("Vérification anti-robot"),
+        help_text=_(
+            "Votre navigateur fait seul un petit calcul qui prouve que la demande ne vient pas "
+            "d'un robot : rien à recopier. Attendez l'indication « Vérifié » avant d'envoyer "
+            "votre demande."
+        ),
     )
 
 

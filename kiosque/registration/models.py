@@ -254,3 +254,18 @@ class RequestedEstablishment(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.finess})" if self.finess else self.name
+
+
+class UsedChallenge(models.Model):
+    """A captcha challenge already presented with a solution (kiosque/registration/captcha.py):
+    kept until it expires, so that a solution serves once."""
+
+    signature = models.CharField(_("signature"), max_length=128, unique=True)
+    expires_at = models.DateTimeField(_("expire le"), db_index=True)
+
+    class Meta:
+        verbose_name = _("défi anti-robot utilisé")
+        verbose_name_plural = _("défis anti-robot utilisés")
+
+    def __str__(self):
+        return self.signature[:12]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("etablissement/", views.establishment, name="establishment"),
     path("centres-interet/", views.interests, name="interests"),
     path("recapitulatif/", views.summary, name="summary"),
+    path("recapitulatif/verification/", views.captcha_challenge, name="captcha_challenge"),
     path("merci/", views.done, name="done"),
     # The applicant's "Demander un complément" page (the reviewers' app holds the view).
     path("complement/<str:token>/", correction, name="correction"),

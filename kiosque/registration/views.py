@@ -1,19 +1,19 @@
 """The "Créer un compte" wizard: thin views over the step forms, the session state
 (wizard.py) and the submit flow."""
 
-import secrets
-
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kiosque.core import ratelimit
-from kiosque.registration import psc_prefill, wizard
-from kiosque.registration.captcha import audio_enabled
+from kiosque.registration import captcha, psc_prefill, wizard
 from kiosque.registration.flows.submit import Application, submit_registration
 from kiosque.registration.forms import (
     ConditionsForm,
@@ -69,9 +69,14 @@ def _step_form(name: str, session, data=None):
     return STEP_FORMS[name](data, **kwargs)
 
 
+def _previous(name: str) -> wizard.Step | None:
+    index = [step.name for step in wizard.STEPS].index(name)
+    return wizard.STEPS[index - 1] if index else None
+
+
 def _render_step(request, name: str, form, status=200, **extra):
     index = [step.name for step in wizard.STEPS].index(name)
-    previous = wizard.STEPS[index - 1] if index else None
+    previous = _previous(name)
     context = {
         "form": form,
         "psc": psc_prefill.identity(request.session) is not None,
@@ -111,6 +116,9 @@ def _data_step(request, name: str):
         return response
     if request.method == "POST":
         form = _step_form(name, request.session, request.POST)
+        if request.POST.get("action") == "previous" and _previous(name) is not None:
+            wizard.store_draft(request.session, name, form)
+            return redirect(f"registration:{_previous(name).url_name}")
         search_block = _search_action(request) if name == "establishment" else None
         if search_block is not None:
             form.search(search_block)
@@ -121,7 +129,12 @@ def _data_step(request, name: str):
                 messages.warning(request, DIRECTORY_WARNING)
             return redirect(_next_url(name))
         return _render_step(request, name, form)
-    form = _step_form(name, request.session, wizard.stored(request.session, name))
+    draft = wizard.draft(request.session, name)
+    if draft is not None:
+        form = _step_form(name, request.session)
+        form.initial.update(wizard.draft_initial(form, draft))
+    else:
+        form = _step_form(name, request.session, wizard.stored(request.session, name))
     return _render_step(request, name, form)
 
 
@@ -190,7 +203,14 @@ def _summary_sections(forms) -> list[dict]:
     return sections
 
 
+SUMMARY_CSP = {
+    **settings.SECURE_CSP,
+    "style-src": [*settings.SECURE_CSP["style-src"], captcha.WIDGET_STYLE_HASH],
+}
+
+
 @never_cache
+@csp_override(SUMMARY_CSP)
 @require_http_methods(["GET", "POST"])
 def summary(request):
     if (response := _guard(request, "summary")) is not None:
@@ -236,11 +256,14 @@ def summary(request):
         directory_warning=(
             DIRECTORY_WARNING if forms["identity"].directory_check.get("mismatches") else ""
         ),
-        captcha_audio=audio_enabled(),
-        captcha_refresh_url=(
-            f"{reverse('registration:summary')}?nouvelle-image={secrets.token_hex(4)}#captcha"
-        ),
     )
+
+
+@never_cache
+@require_GET
+def captcha_challenge(request):
+    """A new proof-of-work challenge for the summary's widget (signed, expiring, single use)."""
+    return JsonResponse(captcha.challenge())
 
 
 @never_cache

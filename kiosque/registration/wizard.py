@@ -1,7 +1,8 @@
 """The wizard's state: what each step received when it was last valid, kept in the session.
 
 Only valid data is stored, as the raw submitted values (so a step's form can be rebound and
-re-validated at any time); a step is reachable once every earlier step holds data.
+re-validated at any time); a step is reachable once every earlier step holds data. What was
+typed on a step left with "Étape précédente" is kept apart, as a draft shown on return.
 """
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 SESSION_KEY = "registration_wizard"
+DRAFTS_KEY = "registration_drafts"
 SUBMITTED_KEY = "registration_submitted"
 
 
@@ -66,6 +68,35 @@ def store(session, step_name: str, form) -> None:
     state[step_name] = raw_data(form)
     session[SESSION_KEY] = state
     session.pop(SUBMITTED_KEY, None)
+    forget_draft(session, step_name)
+
+
+def store_draft(session, step_name: str, form) -> None:
+    """What was typed on a step left by "Étape précédente", valid or not. A draft never makes
+    a step complete: it is only shown again when the applicant comes back to the step."""
+    drafts = session.get(DRAFTS_KEY) or {}
+    drafts[step_name] = raw_data(form)
+    session[DRAFTS_KEY] = drafts
+
+
+def draft(session, step_name: str) -> MultiValueDict | None:
+    data = (session.get(DRAFTS_KEY) or {}).get(step_name)
+    return MultiValueDict(data) if data is not None else None
+
+
+def forget_draft(session, step_name: str) -> None:
+    drafts = session.get(DRAFTS_KEY) or {}
+    if drafts.pop(step_name, None) is not None:
+        session[DRAFTS_KEY] = drafts
+
+
+def draft_initial(form, data: MultiValueDict) -> dict:
+    """A draft as initial values of an unbound `form` (shown as typed, without errors)."""
+    return {
+        name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+        for name, field in form.fields.items()
+        if not field.disabled
+    }
 
 
 def is_complete(session, step_name: str) -> bool:
@@ -84,6 +115,7 @@ def first_incomplete(session, before: str) -> Step | None:
 
 def clear(session) -> None:
     session.pop(SESSION_KEY, None)
+    session.pop(DRAFTS_KEY, None)
 
 
 def claim_submission(session) -> bool:

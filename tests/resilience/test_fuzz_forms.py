@@ -116,7 +116,7 @@ ESTABLISHMENT_FIELDS = (
     identity=form(*IDENTITY_FIELDS),
     contacts=form(*CONTACT_FIELDS),
     establishment=form(*ESTABLISHMENT_FIELDS),
-    summary=form("captcha_0", "captcha_1"),
+    summary=form("captcha", "interests"),
 )
 def test_registration_steps(identity, contacts, establishment, summary):
     client = fresh_client()
@@ -124,7 +124,7 @@ def test_registration_steps(identity, contacts, establishment, summary):
     check(client.post("/inscription/identite/", identity))
     check(client.post("/inscription/contacts/", contacts))
     check(client.post("/inscription/etablissement/", establishment))
-    check(client.post("/inscription/centres-interet/", {"interests": summary["captcha_0"]}))
+    check(client.post("/inscription/centres-interet/", {"interests": summary["interests"]}))
     check(client.post("/inscription/recapitulatif/", summary))
     check(client.get("/annuaire/etablissements/", {"q": identity["last_name"]}))
 

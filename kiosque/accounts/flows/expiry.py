@@ -18,6 +18,12 @@ def expires_at(user):
     return user.password_changed_at + timedelta(days=conf.get("KIOSQUE_PASSWORD_MAX_AGE_DAYS"))
 
 
+def days_left(expiry, now) -> int:
+    """Days from today to the expiry day, counted on the calendar of the local time zone: the
+    reminder's "dans N jours" and its "le jj/mm/aaaa" come from this one computation."""
+    return (timezone.localdate(expiry) - timezone.localdate(now)).days
+
+
 def _due_reminder(remaining: timedelta, thresholds: list[int]) -> int | None:
     """The most urgent threshold reached (14 then 3): at 2 days left, only "3" is due."""
     reached = [days for days in thresholds if remaining <= timedelta(days=days)]
@@ -43,8 +49,8 @@ def send_reminders(now=None) -> int:
     for user in users.iterator():
         if not account_can_authenticate(user, now):
             continue
-        remaining = expires_at(user) - now
-        days = _due_reminder(remaining, thresholds)
+        expiry = expires_at(user)
+        days = _due_reminder(expiry - now, thresholds)
         if days is None:
             continue
         already = PasswordExpiryReminder.objects.filter(
@@ -60,7 +66,11 @@ def send_reminders(now=None) -> int:
                 enqueue(
                     "accounts/email/password_expiry_reminder",
                     to=[user.email],
-                    context={"user": user, "expires_at": expires_at(user), "days": days},
+                    context={
+                        "user": user,
+                        "expires_at": expiry,
+                        "days": days_left(expiry, now),
+                    },
                 )
         except IntegrityError:  # another worker sent it meanwhile
             continue

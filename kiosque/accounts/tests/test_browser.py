@@ -71,3 +71,30 @@ def test_first_login_forced_change_then_reset_from_the_mailbox(page, live_server
     _sign_in(page, "nathalie.dupont@exemple.fr", new_password)
     page.wait_for_selector("text=Connecté en tant que DUPONT Nathalie")
     assert deliver_due().sent == 1  # the reset confirmation
+
+
+def test_generating_a_password_clears_the_previous_errors(page, live_server, settings):
+    settings.KIOSQUE_SECOND_FACTOR_REQUIRED = False
+    user = User.objects.create_user("mmartin", "m.martin@exemple.fr", first_name="Marc")
+    credentials.set_temporary_password(user, "Temporaire-Mdp-42", 7)
+    _sign_in(page, "mmartin", "Temporaire-Mdp-42")
+    page.wait_for_url(re.compile(r"/connexion/nouveau-mot-de-passe/$"))
+    page.locator("#id_new_password1").fill("court")
+    page.locator("#id_new_password2").fill("autre")
+    page.get_by_role("button", name="Envoyer").click()
+    page.wait_for_selector(".field-error")
+    assert page.locator(".error-summary").count() == 1
+    assert page.locator(".field--error").count() >= 1
+
+    page.get_by_role("button", name="Générer le mot de passe automatiquement").click()
+    assert page.locator(".field-error").count() == 0
+    assert page.locator(".field--error").count() == 0
+    assert page.locator(".error-summary").count() == 0
+    assert page.locator("[aria-invalid]").count() == 0
+    generated = page.locator("#id_new_password1").input_value()
+    assert generated[0].isalpha() and generated[-1].isalpha()
+    assert not set("0Oo1lIi*_") & set(generated)
+    page.get_by_role("button", name="Envoyer").click()
+    page.wait_for_selector("text=Connecté en tant que")
+    user.refresh_from_db()
+    assert user.check_password(generated)

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
+from kiosque.accounts import passwords as passwords_module
 from kiosque.accounts import validators
 from kiosque.accounts.flows import credentials
 from kiosque.accounts.passwords import generate_password
@@ -77,6 +78,37 @@ def test_last_five_passwords_cannot_be_reused(make_user):
 def test_generated_passwords_follow_the_policy(db):
     for _ in range(50):
         assert messages_for(generate_password()) == []
+
+
+def test_generated_passwords_follow_a_stricter_policy(db, settings):
+    settings.KIOSQUE_PASSWORD_MIN_LENGTH = 20
+    settings.KIOSQUE_PASSWORD_MIN_SPECIAL = 3
+    settings.KIOSQUE_PASSWORD_MIN_DIGITS = 4
+    for _ in range(50):
+        password = generate_password()
+        assert len(password) >= 20
+        assert messages_for(password) == []
+
+
+LOOK_ALIKES = set("0Oo1lIi|")
+MAIL_FORMATTING = set("*_~`")
+
+
+def test_generated_passwords_are_easy_to_copy_from_a_mail():
+    passwords = [generate_password() for _ in range(2000)]
+    for password in passwords:
+        assert password[0].isalpha() and password[-1].isalpha(), password
+        assert not LOOK_ALIKES & set(password), password
+        assert not MAIL_FORMATTING & set(password), password
+        assert password.isascii()
+    assert len(set(passwords)) == len(passwords)
+    # Every allowed character turns up somewhere: the alphabets are not narrower than meant.
+    assert set("".join(passwords)) == set(
+        passwords_module.LOWER
+        + passwords_module.UPPER
+        + passwords_module.DIGITS
+        + passwords_module.SPECIALS
+    )
 
 
 def test_change_page_lists_the_rules_with_the_generator(client, user):

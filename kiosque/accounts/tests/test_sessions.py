@@ -39,6 +39,30 @@ def test_timeouts_are_settings(client, user, clock, settings):
     assert client.get("/compte/historique/").status_code == 302
 
 
+def test_the_idle_message_follows_the_setting(client, user, clock, settings):
+    settings.KIOSQUE_SESSION_IDLE_SECONDS = 45
+    signed_in_client(client, user)
+    clock.advance(seconds=46)
+    page = client.get("/compte/historique/", follow=True).content.decode()
+    assert "Vous avez été déconnecté après 45 secondes d&#x27;inactivité." in page
+
+
+def test_the_idle_message_names_hours_and_minutes(client, user, clock, settings):
+    settings.KIOSQUE_SESSION_IDLE_SECONDS = 5400
+    signed_in_client(client, user)
+    clock.advance(hours=1, minutes=31)
+    page = client.get("/compte/historique/", follow=True).content.decode()
+    assert "après 1 heure et 30 minutes d&#x27;inactivité." in page
+
+
+def test_the_absolute_limit_message_follows_its_setting(client, user, clock, settings):
+    settings.KIOSQUE_SESSION_ABSOLUTE_SECONDS = 1800
+    signed_in_client(client, user)
+    clock.advance(minutes=31)
+    page = client.get("/compte/historique/", follow=True).content.decode()
+    assert "une session dure au plus 30 minutes." in page
+
+
 def test_logout_is_a_post_that_ends_the_session_server_side(client, user):
     signed_in_client(client, user)
     key = client.session.session_key

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from kiosque.accounts import validators
+from kiosque.accounts import passwords, validators
 
 
 def safe_next(request, value: str | None) -> str:
@@ -16,4 +16,7 @@ def safe_next(request, value: str | None) -> str:
 
 
 def policy_context() -> dict:
-    return {"policy_rules": validators.rules()}
+    return {
+        "policy_rules": validators.rules(),
+        "password_alphabets": passwords.browser_alphabets(),
+    }

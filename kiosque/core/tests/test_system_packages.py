@@ -37,7 +37,7 @@ def test_ci_installs_the_list_and_nothing_else():
 
 
 def test_what_the_suite_runs_is_on_the_list():
-    """Chromium (browser tests), flite (captcha audio), msgfmt, npm (`npm ci` in a conftest),
+    """Chromium (browser tests), msgfmt, npm (`npm ci` in a conftest),
     PostgreSQL's server binaries and redis-server (kiosque/testing/cluster.py)."""
     packages = set(listed_packages())
-    assert {"chromium", "flite", "gettext", "npm", "postgresql", "redis-server"} <= packages
+    assert {"chromium", "gettext", "npm", "postgresql", "redis-server"} <= packages

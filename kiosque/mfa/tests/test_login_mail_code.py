@@ -167,3 +167,17 @@ def test_wrong_codes_appear_in_the_connection_history(
     verify(staged_client, "000000" if code != "000000" else "111111")
     attempt = ConnectionAttempt.objects.get(user=user)
     assert attempt.outcome == "wrong_code" and attempt.second_factor == "mail_code"
+
+
+@pytest.mark.parametrize(
+    ("lifetime", "words"), [(1200, "20 minutes"), (90, "1 minute et 30 secondes")]
+)
+def test_the_page_and_the_mail_state_the_same_lifetime(
+    staged_client, smtp_server, deliver_outbox, settings, lifetime, words
+):
+    settings.KIOSQUE_MAIL_CODE_SECONDS = lifetime
+    page = staged_client.get(STAGE_URL).content.decode()
+    assert f"Le code à 6 chiffres est valable {words}." in page
+    assert deliver_outbox() == 1
+    body = smtp_server.messages[-1].get_body(preferencelist=("plain",)).get_content()
+    assert f"Il expire dans {words}." in body

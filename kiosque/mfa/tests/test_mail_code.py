@@ -137,7 +137,7 @@ def test_login_code_mail_reaches_the_smtp_server(user, smtp_server, deliver_outb
     body = message.get_body(preferencelist=("plain",)).get_content()
     code = code_from(message)
     assert f"Votre code d'authentification unique est : {code}. " in body
-    assert "Il expire dans : 1200 secondes." in body
+    assert "Il expire dans 20 minutes." in body
     assert mail_code.verify(user, code, attempt="attempt-1").outcome is Outcome.ACCEPTED
 
 

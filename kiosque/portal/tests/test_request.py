@@ -88,6 +88,27 @@ def test_missing_fields_keep_what_was_typed(client, dcc, make_user):
     assert not AccessRequest.objects.exists()
 
 
+def test_a_phone_question_refuses_what_is_not_a_phone_number(client, dcc, make_user):
+    client.force_login(make_user())
+    response = client.post(
+        "/applications/dcc/demande/", {**DCC_ANSWERS, "telephone-professionnel": "abc"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_telephone-professionnel_error"' in html
+    assert "Saisissez un numéro de téléphone, par exemple 06 75 03 05 22." in html
+    assert 'value="abc"' in html
+    assert not AccessRequest.objects.exists()
+
+
+def test_a_valid_phone_answer_is_kept_as_typed(client, dcc, make_user):
+    user = make_user()
+    client.force_login(user)
+    answers = {**DCC_ANSWERS, "telephone-professionnel": "02 47 00 00 01"}
+    assert client.post("/applications/dcc/demande/", answers).status_code == 302
+    assert AccessRequest.objects.get(user=user).answers[0]["value"] == "02 47 00 00 01"
+
+
 def test_answering_no_sends_nothing(client, dcc, make_user):
     client.force_login(make_user())
     response = client.post("/applications/dcc/demande/", {**DCC_ANSWERS, "confirmation": "non"})

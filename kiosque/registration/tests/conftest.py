@@ -102,7 +102,9 @@ class Wizard:
         return response
 
     def submit(self, captcha="PASSED"):
-        return self.client.post(STEP_URLS["summary"], {"captcha_0": "dummy", "captcha_1": captcha})
+        """Send the summary; "PASSED" is accepted in the captcha's test mode only (see
+        `solved_captcha` for a real solution)."""
+        return self.client.post(STEP_URLS["summary"], {"captcha": captcha})
 
 
 @pytest.fixture
@@ -112,7 +114,23 @@ def wizard(client, establishments):
 
 @pytest.fixture
 def captcha_test_mode(settings):
-    settings.CAPTCHA_TEST_MODE = True
+    settings.KIOSQUE_CAPTCHA_TEST_MODE = True
+
+
+@pytest.fixture
+def cheap_captcha(settings):
+    """A proof of work a test solves in a few milliseconds."""
+    settings.KIOSQUE_CAPTCHA_COST = 1
+
+
+def solved_captcha(client) -> str:
+    """What the widget posts: a challenge fetched from the site, solved (altcha's solver)."""
+    import altcha
+
+    issued = client.get("/inscription/recapitulatif/verification/").json()
+    challenge = altcha.Challenge.from_dict(issued)
+    solution = altcha.solve_challenge(challenge)
+    return altcha.Payload(challenge, solution).to_base64()
 
 
 def page_text(response) -> str:

@@ -1,6 +1,8 @@
 """Step 4, "Informations établissement": FINESS choice (with and without JavaScript), the
 "non référencé" address, the second establishment."""
 
+import re
+
 import pytest
 
 from kiosque.registration.tests.conftest import page_text
@@ -194,3 +196,33 @@ def test_page_structure(at_establishment):
         assert f'autocomplete="section-etablissement1 {token}"' in page
     assert "style=" not in page
     assert "<script>" not in page
+
+
+def _summary_and_page_order(response) -> tuple[list[str], list[str]]:
+    """The fields the error summary links to, and the fields showing an error in the page,
+    each in the order of the HTML."""
+    html = response.content.decode()
+    summary = html[
+        html.index("data-error-summary") : html.index("</ul>", html.index("data-error-summary"))
+    ]
+    form = html[html.index("<form") :]
+    return (
+        re.findall(r'href="#(id_[a-z0-9_]+)"', summary),
+        re.findall(r'id="(id_[a-z0-9_]+)_error"', form),
+    )
+
+
+def test_the_error_summary_follows_the_page(at_establishment):
+    response = at_establishment.post(
+        "establishment",
+        etab1_query="",
+        etab1_finess="",
+        etab1_not_listed="on",
+        etab1_service="",
+        add_second="on",
+        etab2_not_listed="on",
+    )
+    summary, page = _summary_and_page_order(response)
+    assert summary == page
+    assert summary.index("id_etab2_street") < summary.index("id_etab2_service")
+    assert summary.index("id_etab1_service") < summary.index("id_etab2_name")

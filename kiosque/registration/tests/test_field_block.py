@@ -59,7 +59,7 @@ def _forms():
     yield EstablishmentForm({"not_listed-1": "on", "name-1": HOSTILE})
     yield RegistrationInterestsForm()
     yield SummaryForm()
-    yield SummaryForm({"captcha_0": "x", "captcha_1": ""})
+    yield SummaryForm({"captcha": ""})
     yield ConditionsForm()
     yield ConditionsForm({})
 

@@ -99,11 +99,25 @@ def test_birth_date_formats(at_identity, typed):
     assert at_identity.post("identity", birth_date=typed).status_code == 302
 
 
-def test_birth_date_invalid_format(at_identity):
-    errors = errors_of(at_identity.post("identity", birth_date="31/02/1994"))
+@pytest.mark.parametrize("typed", ["7 juin 1994", "07/06/94", "1994", "07/06/1994/2"])
+def test_birth_date_invalid_format(at_identity, typed):
+    errors = errors_of(at_identity.post("identity", birth_date=typed))
     assert errors["birth_date"] == [
         "Saisissez une date au format jj/mm/aaaa, par exemple 07/06/1994."
     ]
+
+
+@pytest.mark.parametrize("typed", ["31/02/1994", "29/02/1995", "31-04-1994", "1994-13-07"])
+def test_a_date_in_the_right_format_that_does_not_exist(at_identity, typed):
+    response = at_identity.post("identity", birth_date=typed)
+    assert errors_of(response)["birth_date"] == [
+        f"La date {typed} n'existe pas : vérifiez le jour et le mois, par exemple 07/06/1994."
+    ]
+    assert f'value="{typed}"' in response.content.decode()
+
+
+def test_a_leap_day_exists(at_identity):
+    assert at_identity.post("identity", birth_date="29/02/1996").status_code == 302
 
 
 @pytest.mark.parametrize("typed", ["01/01/1850", "01/01/2025"])

@@ -44,7 +44,7 @@ def test_step_offers_applications_and_communities(at_interests):
     assert "OncoCentre" in page
     assert "Cochez au minimum OncoCentre et DCC" in page
     assert "étape 5 sur 6" in page
-    assert 'href="/inscription/etablissement/">Étape précédente</a>' in page
+    assert 'value="previous" class="button" formnovalidate>Étape précédente</button>' in page
 
 
 def test_step_indicator_lists_the_step_before_the_summary(at_interests):

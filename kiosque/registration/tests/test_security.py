@@ -1,18 +1,33 @@
 """What the registration form must resist: oversized and malformed input, markup and SQL
-fragments, invisible characters, forged posts. Never a 500, always escaped output."""
+fragments, invisible characters, forged posts, forged or replayed captcha solutions. Never a
+500, always escaped output."""
 
+import base64
+from datetime import timedelta
+
+import altcha
 import pytest
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from kiosque.registration import captcha
 from kiosque.registration.forms import IdentityForm
-from kiosque.registration.models import RegistrationRequest
-from kiosque.registration.tests.conftest import IDENTITY, STEP_DATA, STEP_URLS
+from kiosque.registration.models import RegistrationRequest, UsedChallenge
+from kiosque.registration.tests.conftest import (
+    IDENTITY,
+    STEP_DATA,
+    STEP_URLS,
+    Wizard,
+    solved_captcha,
+)
 
 CONTROL = "Ce champ contient des caractères invisibles ou de contrôle : retirez-les."
 NOT_A_NAME = "Saisissez uniquement des lettres, des espaces, des tirets (-) ou des apostrophes (')."
+
+AGAIN = "Attendez qu'elle soit refaite (« Vérifié »), puis envoyez à nouveau votre demande."
 
 
 @pytest.fixture
@@ -166,13 +181,145 @@ def test_oversized_contacts(wizard):
     assert "phone_mobile" in errors
 
 
-def test_malformed_captcha_key(wizard):
+@pytest.mark.parametrize(
+    "garbage",
+    ["x" * 5000, "not base64 !", base64.b64encode(b"[1, 2]").decode(), "e30="],
+)
+def test_malformed_captcha_solution(wizard, garbage):
     wizard.complete()
-    response = wizard.client.post(
-        STEP_URLS["summary"], {"captcha_0": "x" * 5000, "captcha_1": "y" * 5000}
-    )
+    response = wizard.client.post(STEP_URLS["summary"], {"captcha": garbage})
     assert response.status_code == 200
-    assert response.context["form"].errors["captcha"]
+    assert response.context["form"].errors["captcha"] == [FAILED]
+    assert not RegistrationRequest.objects.exists()
+
+
+# The captcha (ALTCHA proof of work): forged, altered, replayed or expired solutions ---------
+
+FAILED = "La vérification anti-robot a échoué. " + AGAIN
+
+
+def _solve(challenge: altcha.Challenge) -> str:
+    return altcha.Payload(challenge, altcha.solve_challenge(challenge)).to_base64()
+
+
+def _own_challenge(**changes) -> altcha.Challenge:
+    return altcha.Challenge.from_dict(captcha.challenge(**changes))
+
+
+def _errors(wizard, payload):
+    response = wizard.submit(captcha=payload)
+    assert response.status_code == 200
+    assert not RegistrationRequest.objects.exists()
+    return response.context["form"].errors["captcha"]
+
+
+def test_captcha_missing(wizard):
+    wizard.complete()
+    response = wizard.client.post(STEP_URLS["summary"], {})
+    assert response.context["form"].errors["captcha"][0].startswith("Attendez la fin")
+    assert not RegistrationRequest.objects.exists()
+
+
+def test_captcha_signed_with_another_key(wizard, cheap_captcha):
+    wizard.complete()
+    forged = altcha.create_challenge(
+        algorithm=captcha.ALGORITHM,
+        cost=1,
+        expires_at=timezone.now() + timedelta(minutes=5),
+        hmac_secret="not-the-sites-key",
+    )
+    assert _errors(wizard, _solve(forged)) == [FAILED]
+
+
+def test_captcha_unsigned(wizard, cheap_captcha):
+    wizard.complete()
+    unsigned = altcha.create_challenge(
+        algorithm=captcha.ALGORITHM, cost=1, expires_at=timezone.now() + timedelta(minutes=5)
+    )
+    assert _errors(wizard, _solve(unsigned)) == [FAILED]
+
+
+def test_captcha_with_altered_parameters(wizard, settings):
+    settings.KIOSQUE_CAPTCHA_COST = 50
+    wizard.complete()
+    challenge = _own_challenge()
+    challenge.parameters.cost = 1  # cheaper work, same signature
+    challenge.parameters.expires_at += 86400  # and a longer life
+    assert _errors(wizard, _solve(challenge)) == [FAILED]
+
+
+def test_captcha_with_a_wrong_solution(wizard, cheap_captcha):
+    wizard.complete()
+    challenge = _own_challenge()
+    solution = altcha.solve_challenge(challenge)
+    solution.counter += 1
+    assert _errors(wizard, altcha.Payload(challenge, solution).to_base64()) == [FAILED]
+
+
+def test_captcha_signed_without_expiry_is_refused(wizard, cheap_captcha, settings):
+    wizard.complete()
+    eternal = altcha.create_challenge(
+        algorithm=captcha.ALGORITHM, cost=1, hmac_secret=settings.KIOSQUE_CAPTCHA_HMAC_KEY
+    )
+    assert _errors(wizard, _solve(eternal)) == [FAILED]
+
+
+def test_captcha_expired(wizard, cheap_captcha, settings):
+    wizard.complete()
+    issued = timezone.now() - timedelta(seconds=settings.KIOSQUE_CAPTCHA_SECONDS + 1)
+    assert _errors(wizard, _solve(_own_challenge(now=issued))) == [
+        "La vérification anti-robot a expiré. " + AGAIN
+    ]
+
+
+def test_captcha_key_comes_from_the_settings(wizard, cheap_captcha, settings):
+    wizard.complete()
+    payload = solved_captcha(wizard.client)
+    settings.KIOSQUE_CAPTCHA_HMAC_KEY = "a-new-key-" + "k" * 40
+    assert _errors(wizard, payload) == [FAILED]
+
+
+def test_captcha_replayed(wizard, cheap_captcha, client):
+    wizard.complete()
+    payload = solved_captcha(wizard.client)
+    assert wizard.submit(captcha=payload).status_code == 302
+    other = Wizard(Client(REMOTE_ADDR="10.66.0.9"))
+    other.complete(
+        contacts={
+            "email_auth": "autre.personne@example.fr",
+            "email_auth_confirmation": "autre.personne@example.fr",
+        }
+    )
+    response = other.submit(captcha=payload)
+    assert response.status_code == 200
+    assert response.context["form"].errors["captcha"] == [
+        "Cette vérification anti-robot a déjà servi. " + AGAIN
+    ]
+    assert RegistrationRequest.objects.count() == 1
+
+
+def test_used_challenges_are_purged_once_expired(wizard, cheap_captcha, settings):
+    wizard.complete()
+    issued = timezone.now() - timedelta(seconds=settings.KIOSQUE_CAPTCHA_SECONDS - 2)
+    captcha.verify(_solve(_own_challenge(now=issued)))
+    assert UsedChallenge.objects.count() == 1
+    captcha.verify(
+        _solve(_own_challenge()), now=timezone.now() + timedelta(seconds=3)
+    )  # the first one has expired by then
+    assert UsedChallenge.objects.count() == 1
+
+
+def test_captcha_challenge_endpoint(client, settings):
+    response = client.get("/inscription/recapitulatif/verification/")
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+    issued = response.json()
+    assert issued["signature"]
+    assert issued["parameters"]["algorithm"] == "PBKDF2/SHA-256"
+    expires = issued["parameters"]["expiresAt"] - timezone.now().timestamp()
+    assert settings.KIOSQUE_CAPTCHA_SECONDS - 5 < expires <= settings.KIOSQUE_CAPTCHA_SECONDS
+    assert client.get("/inscription/recapitulatif/verification/").json() != issued
+    assert client.post("/inscription/recapitulatif/verification/").status_code == 405
 
 
 def test_csrf_enforced(establishments):
@@ -193,7 +340,7 @@ def test_csrf_enforced_on_the_final_submission(establishments, captcha_test_mode
         token = str(client.get(STEP_URLS[step]).context["csrf_token"])
         response = client.post(STEP_URLS[step], {**STEP_DATA[step], "csrfmiddlewaretoken": token})
         assert response.status_code == 302
-    response = client.post(STEP_URLS["summary"], {"captcha_0": "x", "captcha_1": "PASSED"})
+    response = client.post(STEP_URLS["summary"], {"captcha": "PASSED"})
     assert response.status_code == 403
     assert not RegistrationRequest.objects.exists()
 

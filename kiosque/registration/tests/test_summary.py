@@ -3,10 +3,11 @@
 import re
 
 import pytest
-from captcha.models import CaptchaStore
 
 from kiosque.registration.models import RegistrationRequest
-from kiosque.registration.tests.conftest import page_text
+from kiosque.registration.tests.conftest import page_text, solved_captcha
+
+AGAIN = "Attendez qu'elle soit refaite (« Vérifié »), puis envoyez à nouveau votre demande."
 
 
 @pytest.fixture
@@ -71,62 +72,47 @@ def test_summary_shows_the_second_and_not_listed_establishments(wizard):
     assert "Radiothérapie" in page
 
 
-def test_captcha_labels_and_button(at_summary):
+def test_captcha_is_a_proof_of_work_widget_without_image(at_summary):
     page = page_text(at_summary.client.get("/inscription/recapitulatif/"))
-    assert "Quel code est dissimulé dans l'image ?" in page
-    assert "Saisir les caractères affichés dans l'image." in page
+    assert "<legend>Vérification anti-robot</legend>" in page
+    assert "rien à recopier" in page
     assert "DEMANDER MON INSCRIPTION" in page
-    assert "Nouvelle image" in page
-    assert re.search(r'<img src="/captcha/image/[0-9a-f]{40}/"', page)
-
-
-def test_new_image_link_works_without_javascript(at_summary):
-    page = page_text(at_summary.client.get("/inscription/recapitulatif/"))
-    link = re.search(r'<a href="([^"]+)" data-captcha-refresh', page).group(1)
-    first_key = re.search(r'name="captcha_0" value="([0-9a-f]{40})"', page).group(1)
-    again = page_text(at_summary.client.get(link))
-    assert re.search(r'name="captcha_0" value="([0-9a-f]{40})"', again).group(1) != first_key
+    assert re.search(
+        r'<altcha-widget id="id_captcha_widget" name="captcha" '
+        r'challenge="/inscription/recapitulatif/verification/" language="fr-fr"',
+        page,
+    )
+    assert "<img" not in page[page.index("<main") :]
+    assert "/static/registration/vendor/altcha/altcha.min.js" in page
+    assert "/static/registration/vendor/altcha/i18n-fr-fr.js" in page
 
 
 def test_missing_captcha(at_summary):
     response = at_summary.client.post("/inscription/recapitulatif/", {})
     assert response.status_code == 200
     assert response.context["form"].errors["captcha"] == [
-        "Recopiez les caractères affichés dans l'image."
+        "Attendez la fin de la vérification anti-robot (« Vérifié »), puis envoyez votre demande."
     ]
+    page = page_text(response)
+    assert 'href="#id_captcha"' in page  # the error summary leads to the captcha's fieldset
+    assert '<fieldset id="id_captcha"' in page
     assert not RegistrationRequest.objects.exists()
 
 
-def test_wrong_captcha(at_summary):
+def test_passed_is_refused_outside_the_test_mode(at_summary):
     response = at_summary.submit(captcha="PASSED")
     assert response.status_code == 200
     assert response.context["form"].errors["captcha"] == [
-        "Le code saisi ne correspond pas à l'image : recopiez les caractères de la nouvelle image."
+        "La vérification anti-robot a échoué. " + AGAIN
     ]
     assert not RegistrationRequest.objects.exists()
 
 
-def test_right_captcha_answer(at_summary):
-    page = page_text(at_summary.client.get("/inscription/recapitulatif/"))
-    key = re.search(r'name="captcha_0" value="([0-9a-f]{40})"', page).group(1)
-    answer = CaptchaStore.objects.get(hashkey=key).response
-    response = at_summary.client.post(
-        "/inscription/recapitulatif/", {"captcha_0": key, "captcha_1": answer.upper()}
-    )
+def test_a_solved_challenge_sends_the_request(at_summary, cheap_captcha):
+    response = at_summary.submit(captcha=solved_captcha(at_summary.client))
     assert response.status_code == 302
+    assert response["Location"] == "/inscription/merci/"
     assert RegistrationRequest.objects.count() == 1
-
-
-def test_captcha_answer_used_only_once(at_summary):
-    page = page_text(at_summary.client.get("/inscription/recapitulatif/"))
-    key = re.search(r'name="captcha_0" value="([0-9a-f]{40})"', page).group(1)
-    answer = CaptchaStore.objects.get(hashkey=key).response
-    at_summary.client.post("/inscription/recapitulatif/", {"captcha_0": key, "captcha_1": "nope"})
-    response = at_summary.client.post(
-        "/inscription/recapitulatif/", {"captcha_0": key, "captcha_1": answer}
-    )
-    assert response.status_code == 200
-    assert "captcha" in response.context["form"].errors
 
 
 def test_test_mode_accepts_passed(at_summary, captcha_test_mode):

@@ -1,6 +1,8 @@
 """The wizard's state lives in the session: reloads and the back button keep it, and no step
 is reached before the earlier ones are valid."""
 
+import re
+
 import pytest
 
 from kiosque.registration.tests.conftest import STEP_URLS, page_text
@@ -76,7 +78,7 @@ def test_step_indicator(wizard):
     assert '<li aria-current="step">Contacts</li>' in page
     assert '<a href="/inscription/identite/">Informations personnelles' in page
     assert '<a href="/inscription/">' in page
-    assert 'href="/inscription/identite/">Étape précédente</a>' in page
+    assert 'value="previous" class="button" formnovalidate>Étape précédente</button>' in page
 
 
 def test_new_session_starts_empty(wizard, client):
@@ -88,3 +90,56 @@ def test_new_session_starts_empty(wizard, client):
 def test_pages_are_not_cached(wizard):
     response = wizard.client.get(STEP_URLS["conditions"])
     assert "no-store" in response["Cache-Control"]
+
+
+def test_previous_step_is_a_button_and_enter_still_moves_on(wizard):
+    wizard.complete("conditions", "identity")
+    page = page_text(wizard.client.get(STEP_URLS["contacts"]))
+    form = page[page.index('<form method="post"') :]
+    buttons = re.findall(r'<button type="submit" name="action" value="([a-z0-9-]+)"', form)
+    assert buttons[0] == "next"  # the default button, for Enter in a text field
+    assert "previous" in buttons
+    assert 'href="/inscription/identite/">Étape précédente' not in page
+
+
+def test_previous_step_keeps_what_was_typed_even_when_invalid(wizard):
+    wizard.complete("conditions", "identity")
+    response = wizard.post(
+        "contacts", action="previous", phone_mobile="06 75 03 05 2", email_auth="n.petit@"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == STEP_URLS["identity"]
+    # The step is not valid: it does not count as done.
+    assert wizard.client.get(STEP_URLS["establishment"])["Location"] == STEP_URLS["contacts"]
+    page = page_text(wizard.client.get(STEP_URLS["contacts"]))
+    assert 'value="06 75 03 05 2"' in page
+    assert 'value="n.petit@"' in page
+    assert 'value="02 47 47 47 47"' in page
+    assert "error-summary" not in page  # not an attempt to move on: no error yet
+
+
+def test_previous_step_keeps_a_change_to_a_valid_step(wizard):
+    wizard.complete()
+    wizard.post("interests")
+    response = wizard.post("establishment", action="previous", etab1_service="Radiothérapie")
+    assert response["Location"] == STEP_URLS["contacts"]
+    page = page_text(wizard.client.get(STEP_URLS["establishment"]))
+    assert 'value="Radiothérapie"' in page
+    assert wizard.post("establishment", etab1_service="Radiothérapie").status_code == 302
+    summary = page_text(wizard.client.get(STEP_URLS["summary"]))
+    assert "Radiothérapie" in summary
+
+
+def test_a_validated_step_forgets_its_draft(wizard):
+    wizard.complete("conditions", "identity")
+    wizard.post("contacts", action="previous", phone_mobile="06 00")
+    assert wizard.post("contacts").status_code == 302
+    page = page_text(wizard.client.get(STEP_URLS["contacts"]))
+    assert 'value="06 75 03 05 22"' in page
+    assert 'value="06 00"' not in page
+
+
+def test_previous_from_the_summary_is_a_link(wizard, captcha_test_mode):
+    wizard.complete()
+    page = page_text(wizard.client.get(STEP_URLS["summary"]))
+    assert 'href="/inscription/centres-interet/">Étape précédente' in page

@@ -2,8 +2,7 @@
    - blocks revealed or concealed by a checkbox (data-reveal-when / data-conceal-when);
    - specialties filtered by the chosen profession;
    - the RPPS asterisk shown only when the RPPS is required;
-   - focus on the error summary;
-   - "Nouvelle image" refreshes the captcha in place. */
+   - focus on the error summary. */
 (function () {
   "use strict";
 
@@ -95,33 +94,10 @@
     if (summary) { summary.focus(); }
   }
 
-  function setupCaptchaRefresh() {
-    var link = document.querySelector("[data-captcha-refresh]");
-    if (!link || !window.fetch) { return; }
-    link.addEventListener("click", function (event) {
-      var image = document.querySelector("[data-captcha-image]");
-      var key = document.querySelector('input[name="captcha_0"]');
-      if (!image || !key) { return; }
-      event.preventDefault();
-      fetch(link.getAttribute("data-captcha-refresh"), {headers: {"X-Requested-With": "XMLHttpRequest"}, credentials: "same-origin"})
-        .then(function (response) { if (!response.ok) { throw new Error(); } return response.json(); })
-        .then(function (data) {
-          image.src = data.image_url;
-          key.value = data.key;
-          var audio = document.querySelector("[data-captcha-audio]");
-          if (audio && data.audio_url) { audio.href = data.audio_url; }
-          var answer = document.querySelector('input[name="captcha_1"]');
-          if (answer) { answer.value = ""; answer.focus(); }
-        })
-        .catch(function () { window.location.href = link.href; });
-    });
-  }
-
   function init() {
     setupToggles();
     setupSpecialties();
     setupRppsMark();
-    setupCaptchaRefresh();
     focusErrorSummary();
   }
 

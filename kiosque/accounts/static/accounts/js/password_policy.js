@@ -27,13 +27,9 @@
     });
   }
 
-  // Pools of the server's generator (kiosque/accounts/passwords.py): no look-alike characters.
-  var POOLS = {
-    lower: "abcdefghijkmnopqrstuvwxyz",
-    upper: "ABCDEFGHJKLMNPQRSTUVWXYZ",
-    digits: "23456789",
-    special: "!@#$%&*+-=?_"
-  };
+  // The server's alphabets (kiosque/accounts/passwords.py: no look-alike characters).
+  var alphabetsScript = document.getElementById("password-alphabets");
+  var POOLS = alphabetsScript ? JSON.parse(alphabetsScript.textContent) : null;
 
   function randomIndex(n) {
     // Rejection sampling: no modulo bias.
@@ -49,29 +45,54 @@
     return li ? Number(li.dataset.min) : 0;
   }
 
+  // The server's shape too: the required characters in the middle, a letter at each end.
   function generate() {
-    var length = Math.max(16, minimum("length"));
-    var chars = [];
+    var middle = [];
     ["lower", "upper", "digits", "special"].forEach(function (code) {
-      for (var i = 0; i < Math.max(1, minimum(code)); i++) { chars.push(pick(POOLS[code])); }
+      for (var i = 0; i < Math.max(1, minimum(code)); i++) { middle.push(pick(POOLS[code])); }
     });
+    var length = Math.max(16, minimum("length"), middle.length + 2);
     var all = POOLS.lower + POOLS.upper + POOLS.digits + POOLS.special;
-    while (chars.length < length) { chars.push(pick(all)); }
-    for (var j = chars.length - 1; j > 0; j--) {
+    while (middle.length < length - 2) { middle.push(pick(all)); }
+    for (var j = middle.length - 1; j > 0; j--) {
       var k = randomIndex(j + 1);
-      var tmp = chars[j]; chars[j] = chars[k]; chars[k] = tmp;
+      var tmp = middle[j]; middle[j] = middle[k]; middle[k] = tmp;
     }
-    return chars.join("");
+    var letters = POOLS.lower + POOLS.upper;
+    return pick(letters) + middle.join("") + pick(letters);
+  }
+
+  // The errors of the previous attempt no longer describe the fields once they are filled in.
+  function clearErrors(field) {
+    if (!field) { return; }
+    var block = field.closest(".field");
+    var error = document.getElementById(field.id + "_error");
+    if (error) { error.remove(); }
+    if (block) { block.classList.remove("field--error"); }
+    field.removeAttribute("aria-invalid");
+    var described = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+      return id && id !== field.id + "_error";
+    });
+    if (described.length) { field.setAttribute("aria-describedby", described.join(" ")); }
+    else { field.removeAttribute("aria-describedby"); }
+    var links = document.querySelectorAll('.error-summary a[href="#' + field.id + '"]');
+    Array.prototype.forEach.call(links, function (link) {
+      var summary = link.closest(".error-summary");
+      link.closest("li").remove();
+      if (!summary.querySelector("li")) { summary.remove(); }
+    });
   }
 
   var button = form.querySelector("[data-password-generate]");
   var shown = form.querySelector("[data-password-generated]");
-  if (button && window.crypto && window.crypto.getRandomValues) {
+  if (button && POOLS && window.crypto && window.crypto.getRandomValues) {
     button.hidden = false;
     button.addEventListener("click", function () {
       var password = generate();
       input.value = password;
       if (confirmInput) { confirmInput.value = password; }
+      clearErrors(input);
+      clearErrors(confirmInput);
       if (shown) {
         shown.hidden = false;
         var out = shown.querySelector("input");
