@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from kiosque.accounts.flows import stages
 from kiosque.mfa.flows.mail_code import LOGIN_CODES
 from kiosque.mfa.verification import ResendRefused
 from tests.resilience import urls
@@ -65,6 +66,10 @@ def test_password_spraying_from_many_addresses_is_bounded_per_account(settings):
         assert "temporairement verrouillé" in text(right)
 
 
+def sign_in_attempt(client) -> str:
+    return client.session[stages.SESSION_KEY]["attempt_id"]
+
+
 @pytest.mark.django_db
 def test_mail_code_guessing_budget(settings):
     """5 tries per code, then the code is dead even for the right value; 5 codes per 15 min."""
@@ -73,7 +78,7 @@ def test_mail_code_guessing_budget(settings):
     assert login(client, user.username).status_code == 302
     assert client.get(STAGE).status_code == 200  # sends the first code
     right_code = None
-    current = LOGIN_CODES.latest(user)
+    current = LOGIN_CODES.latest(user, sign_in_attempt(client))  # codes belong to the attempt
     for guess in range(1_000_000):
         code = f"{guess:06d}"
         if LOGIN_CODES.code_hash(user.pk, code) == current.code_hash:
@@ -126,7 +131,7 @@ def test_session_fixation_the_key_changes_at_each_stage(settings):
     assert after_password != planted
     client.get(STAGE)
     code = None
-    current = LOGIN_CODES.latest(user)
+    current = LOGIN_CODES.latest(user, sign_in_attempt(client))  # codes belong to the attempt
     for guess in range(1_000_000):
         if LOGIN_CODES.code_hash(user.pk, f"{guess:06d}") == current.code_hash:
             code = f"{guess:06d}"

@@ -176,7 +176,13 @@ def test_anonymous_is_sent_to_login(client, dcc):
 
 
 def test_answers_are_escaped_for_the_referent(client, dcc, dcc_referent, make_user, submit_dcc):
-    access_request = submit_dcc(make_user(), **{"telephone-professionnel": "<script>x()</script>"})
+    from kiosque.portal.models import RequestField
+
+    # a free-text question (the phone question now refuses anything but a phone number)
+    RequestField.objects.create(
+        application=dcc, key="commentaire", label="Commentaire", required=False, position=99
+    )
+    access_request = submit_dcc(make_user(), commentaire="<script>x()</script>")
     client.force_login(dcc_referent)
     html = client.get(f"/applications/referent/demandes/{access_request.pk}/").content.decode()
     assert "<script>x()</script>" not in html
