@@ -57,6 +57,14 @@ class CodeForm(forms.Form):
     method = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
+def unique_name(model, user, typed: str, message) -> str:
+    """A second factor's name, spaces tidied, that none of the user's others of `model` has."""
+    name = " ".join(typed.split())
+    if model.objects.filter(user=user, name__iexact=name).exists():
+        raise ValidationError(message, code="duplicate", params={"name": name})
+    return name
+
+
 class EnrolForm(forms.Form):
     name = forms.CharField(
         label=_("② Choisissez un nom pour votre périphérique TOTP"),
@@ -73,14 +81,12 @@ class EnrolForm(forms.Form):
         self.fields["code"].widget.attrs.pop("autofocus", None)
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if TOTPDevice.objects.filter(user=self.user, name__iexact=name).exists():
-            raise ValidationError(
-                _("Vous avez déjà un périphérique nommé « %(name)s » : choisissez un autre nom."),
-                code="duplicate",
-                params={"name": name},
-            )
-        return name
+        return unique_name(
+            TOTPDevice,
+            self.user,
+            self.cleaned_data["name"],
+            _("Vous avez déjà un périphérique nommé « %(name)s » : choisissez un autre nom."),
+        )
 
 
 class PasswordConfirmForm(forms.Form):
@@ -120,14 +126,12 @@ class PasskeyForm(forms.Form):
         self.user = user
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if Passkey.objects.filter(user=self.user, name__iexact=name).exists():
-            raise ValidationError(
-                _("Vous avez déjà une clé d'accès nommée « %(name)s » : choisissez un autre nom."),
-                code="duplicate",
-                params={"name": name},
-            )
-        return name
+        return unique_name(
+            Passkey,
+            self.user,
+            self.cleaned_data["name"],
+            _("Vous avez déjà une clé d'accès nommée « %(name)s » : choisissez un autre nom."),
+        )
 
 
 class AssertionForm(forms.Form):

@@ -92,50 +92,53 @@ def awaits_form(access_request: AccessRequest) -> bool:
 def complete(user, access_request: AccessRequest, answers: list[dict], *, request=None):
     """The requester fills in the application's form of a request opened at registration
     (answers already validated by AccessRequestForm); the referents see them."""
-    if access_request.user_id != user.pk:
-        raise ValidationError(_("Cette demande n'est pas la vôtre."), code="not_owner")
-    with transaction.atomic():
-        updated = AccessRequest.objects.filter(
-            pk=access_request.pk,
-            status__in=AccessRequest.OPEN_STATUSES,
-            source=AccessRequest.Source.REGISTRATION,
-            answers=[],
-        ).update(answers=answers)
-        if not updated:
-            raise ValidationError(
-                _("Le formulaire de cette demande est déjà rempli."), code="already_completed"
-            )
-        access_request.refresh_from_db()
-        record(
-            AuditAction.ACCESS_REQUESTED,
-            request=request,
-            actor=user,
-            target=access_request,
-            context={"application": access_request.application.slug, "completed": True},
-        )
-        mail_referents(access_request)
-    return access_request
+    return _requester_update(
+        user,
+        access_request,
+        {
+            "status__in": AccessRequest.OPEN_STATUSES,
+            "source": AccessRequest.Source.REGISTRATION,
+            "answers": [],
+        },
+        {"answers": answers},
+        ValidationError(
+            _("Le formulaire de cette demande est déjà rempli."), code="already_completed"
+        ),
+        {"completed": True},
+        request,
+    )
 
 
 def reply(user, access_request: AccessRequest, text: str, *, request=None) -> AccessRequest:
     """The requester answers a referent's question: the request goes back to the queue."""
+    return _requester_update(
+        user,
+        access_request,
+        {"status": AccessRequest.Status.INFO_REQUESTED},
+        {"status": AccessRequest.Status.PENDING, "reply": text},
+        ValidationError(
+            _("Aucun complément n'est attendu sur cette demande."), code="no_info_requested"
+        ),
+        {"reply": True},
+        request,
+    )
+
+
+def _requester_update(user, access_request, only_if: dict, values: dict, refused, context, request):
+    """The requester changes their own request, if it is still in the state `only_if` says
+    (one conditional UPDATE, so two tabs cannot both pass); audited, referents mailed."""
     if access_request.user_id != user.pk:
         raise ValidationError(_("Cette demande n'est pas la vôtre."), code="not_owner")
     with transaction.atomic():
-        updated = AccessRequest.objects.filter(
-            pk=access_request.pk, status=AccessRequest.Status.INFO_REQUESTED
-        ).update(status=AccessRequest.Status.PENDING, reply=text)
-        if not updated:
-            raise ValidationError(
-                _("Aucun complément n'est attendu sur cette demande."), code="no_info_requested"
-            )
+        if not AccessRequest.objects.filter(pk=access_request.pk, **only_if).update(**values):
+            raise refused
         access_request.refresh_from_db()
         record(
             AuditAction.ACCESS_REQUESTED,
             request=request,
             actor=user,
             target=access_request,
-            context={"application": access_request.application.slug, "reply": True},
+            context={"application": access_request.application.slug, **context},
         )
         mail_referents(access_request)
     return access_request
