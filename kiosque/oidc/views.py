@@ -75,7 +75,7 @@ def _discovery_json(base_url: str) -> bytes:
         "revocation_endpoint_auth_signing_alg_values_supported": client_auth.ALLOWED_ALGS,
         "code_challenge_methods_supported": ["S256"],
         "claims_supported": claims.supported_claims(),
-        "acr_values_supported": list(reversed(claims.ACR_LEVELS)),  # strongest first
+        "acr_values_supported": claims.supported_acr_values(),  # strongest first
         "prompt_values_supported": list(protocol.PROMPT_VALUES),
         "claims_parameter_supported": False,
         "request_parameter_supported": False,

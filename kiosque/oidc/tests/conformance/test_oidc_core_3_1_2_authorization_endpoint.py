@@ -123,17 +123,21 @@ def test_3_1_2_1_acr_values_above_the_session_give_no_token(setup):
 def test_3_1_2_1_acr_values_met_by_the_session(setup):
     provider, client, secret, browser = setup
     rp = relying_party(client, secret)
+    token = _token(provider, rp, browser, acr_values="eidas1 urn:kiosque:loa:totp")
+    assert _claims(token)["acr"] == "urn:kiosque:loa:totp"
+    assert _claims(token)["amr"] == ["pwd", "otp", "mfa"]
+    token = _token(provider, rp, browser, acr_values="urn:kiosque:loa:mail")
+    assert _claims(token)["acr"] == "urn:kiosque:loa:totp"  # more than asked, never less
+    # The values of the time before one acr per level are still understood.
     token = _token(provider, rp, browser, acr_values="eidas1 urn:kiosque:mfa")
-    assert _claims(token)["acr"] == "urn:kiosque:mfa"
-    token = _token(provider, rp, browser, acr_values="urn:kiosque:pwd")
-    assert _claims(token)["acr"] == "urn:kiosque:mfa"  # more than asked, never less
+    assert _claims(token)["acr"] == "urn:kiosque:loa:totp"
 
 
 def test_3_1_2_1_unknown_acr_values_are_ignored(setup):
     provider, client, secret, browser = setup
     rp = relying_party(client, secret)
     token = _token(provider, rp, browser, acr_values="1 2")
-    assert _claims(token)["acr"] == "urn:kiosque:mfa"
+    assert _claims(token)["acr"] == "urn:kiosque:loa:totp"
 
 
 def test_password_only_session_does_not_meet_mfa(
