@@ -24,6 +24,7 @@ from oauth2_provider.views.mixins import OAuthLibMixin
 from oauthlib.common import Request as OauthlibRequest
 
 from kiosque.audit.services import AuditAction, AuditOutcome, record
+from kiosque.mfa import levels
 from kiosque.oidc import audit, claims, client_auth, keys, protocol, signins
 from kiosque.oidc.conf import SCOPES
 from kiosque.oidc.validator import (
@@ -221,14 +222,13 @@ class AuthorizeView(dot_views.AuthorizationView):
                 status=403,
             )
         self.sign_in = signins.current(request)
-        requested_acr = self.params.get("acr_values", "").split()
-        if not claims.acr_satisfies(self.sign_in.acr, requested_acr):
-            # Never a token claiming less than asked for. Raising the level (step-up) is not
-            # offered yet: login_required for prompt=none, else the Unmet Authentication
-            # Requirements 1.0 error.
+        required = self._required_level(client)
+        if not levels.at_least(claims.LEVEL_OF_ACR.get(self.sign_in.acr), required):
+            # Never a token claiming less than required: login_required for prompt=none,
+            # else the Unmet Authentication Requirements 1.0 error.
             error = "login_required" if "none" in prompt else "unmet_authentication_requirements"
             return self._error_redirect(
-                credentials, application, error, "The requested acr_values cannot be met."
+                credentials, application, error, "The required authentication level is not met."
             )
         # prompt=consent: consent is the access grant checked above (first-party clients).
         return super().get(request, *args, **kwargs)
@@ -258,6 +258,12 @@ class AuthorizeView(dot_views.AuthorizationView):
     def _after_a_kiosque_page(self) -> bool:
         referer = self.request.headers.get("Referer", "")
         return referer.startswith(settings.KIOSQUE_BASE_URL + "/")
+
+    def _required_level(self, client) -> str | None:
+        """The stronger of the application's required level and what acr_values asks."""
+        requested = claims.requested_level(self.params.get("acr_values", "").split())
+        own = client.application.required_level if client is not None else None
+        return max((own, requested), key=levels.rank)
 
     def _prompt(self) -> set[str]:
         return set(self.params.get("prompt", "").split())
