@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -25,6 +25,7 @@ from oauthlib.common import Request as OauthlibRequest
 
 from kiosque.audit.services import AuditAction, AuditOutcome, record
 from kiosque.mfa import levels
+from kiosque.mfa.flows import step_up
 from kiosque.oidc import audit, claims, client_auth, keys, protocol, signins
 from kiosque.oidc.conf import SCOPES
 from kiosque.oidc.validator import (
@@ -224,12 +225,22 @@ class AuthorizeView(dot_views.AuthorizationView):
         self.sign_in = signins.current(request)
         required = self._required_level(client)
         if not levels.at_least(claims.LEVEL_OF_ACR.get(self.sign_in.acr), required):
-            # Never a token claiming less than required: login_required for prompt=none,
-            # else the Unmet Authentication Requirements 1.0 error.
-            error = "login_required" if "none" in prompt else "unmet_authentication_requirements"
-            return self._error_redirect(
-                credentials, application, error, "The required authentication level is not met."
+            # Never a token claiming less than required. prompt=none: login_required (no
+            # page may be shown); else step-up, then back here with the same request.
+            if "none" in prompt:
+                return self._error_redirect(
+                    credentials,
+                    application,
+                    "login_required",
+                    "The required authentication level is not met.",
+                )
+            step_up.begin(
+                request,
+                required,
+                next_url=f"{reverse('oidc:authorize')}?{self.params.urlencode()}",
+                application=client.application.name if client else "",
             )
+            return redirect("mfa:step_up")
         # prompt=consent: consent is the access grant checked above (first-party clients).
         return super().get(request, *args, **kwargs)
 
