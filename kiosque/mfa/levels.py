@@ -13,6 +13,8 @@ The sign-in writes the methods it used under accounts.flows.signed_in.AMR_SESSIO
 turns `session_level` into `acr` and `session_amr` into `amr` (RFC 8176 values).
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from kiosque.accounts.flows.signed_in import AMR_SESSION_KEY
 
 PASSWORD = "pwd"  # noqa: S105 - a level name
@@ -21,6 +23,14 @@ TOTP = "totp"
 PASSKEY = "passkey"
 EIDAS1 = "eidas1"
 LEVELS = (PASSWORD, MAIL_CODE, TOTP, PASSKEY, EIDAS1)
+# What the back-office shows for each level (portal.Application.required_level).
+LEVEL_CHOICES = [
+    (PASSWORD, _("Mot de passe seul")),
+    (MAIL_CODE, _("Mot de passe et code par mail")),
+    (TOTP, _("Mot de passe et application OTP (TOTP)")),
+    (PASSKEY, _("Clé d'accès")),
+    (EIDAS1, _("Pro Santé Connect (carte CPS ou e-CPS)")),
+]
 
 # The level each sign-in method reaches on its own (the password alone is the lowest).
 METHOD_LEVEL = {

@@ -22,7 +22,7 @@ from kiosque.accounts.views._common import safe_next
 from kiosque.core import ratelimit
 from kiosque.mfa import messages as texts
 from kiosque.mfa import passkeys
-from kiosque.mfa.flows import methods, passkey_signin, stage_state
+from kiosque.mfa.flows import methods, passkey_signin, stage_state, step_up
 from kiosque.mfa.flows import passkey as passkey_flow
 from kiosque.mfa.forms import AssertionForm, PasskeyForm
 from kiosque.mfa.models import Passkey
@@ -110,6 +110,44 @@ def stage_verify(request):
     return _redirect(
         stages.complete(request, Stage.SECOND_FACTOR, method=methods.PASSKEY, user=user)
     )
+
+
+# --- step-up (flows/step_up.py) ---------------------------------------------------------
+
+
+def _step_up_state(request):
+    state = step_up.current(request)
+    if state is None or methods.PASSKEY not in step_up.offered(request.user, state.level):
+        return None
+    return state
+
+
+@login_required
+@never_cache
+@require_POST
+def step_up_options(request):
+    if _step_up_state(request) is None:
+        return _error(texts.LOGIN_EXPIRED, status=403)
+    return _options(passkeys.authentication_options(request, Purpose.SECOND_FACTOR, request.user))
+
+
+@login_required
+@never_cache
+@require_POST
+def step_up_verify(request):
+    state = _step_up_state(request)
+    if state is None:
+        return _error(texts.LOGIN_EXPIRED, status=403)
+    form = AssertionForm(request.POST)
+    if not form.is_valid():
+        return _error(texts.PASSKEY_NOT_RECOGNISED)
+    try:
+        passkey_flow.verify_second_factor(request, request.user, form.cleaned_data["credential"])
+    except passkey_flow.TooManyAttempts as limited:
+        return _error(ratelimit.wait_message(limited.retry_after), status=429)
+    except PasskeyError as error:
+        return _error(texts.passkey_error(error.failure))
+    return JsonResponse({"redirect": step_up.complete(request, state, methods.PASSKEY)})
 
 
 # --- passwordless sign-in (login page) ---------------------------------------------------

@@ -5,6 +5,17 @@ from kiosque.mfa import passkey_views, views
 app_name = "mfa"
 urlpatterns = [
     path("connexion/second-facteur/", views.second_factor, name="second_factor"),
+    path("connexion/authentification-renforcee/", views.step_up_view, name="step_up"),
+    path(
+        "connexion/authentification-renforcee/cle-d-acces/options/",
+        passkey_views.step_up_options,
+        name="passkey_step_up_options",
+    ),
+    path(
+        "connexion/authentification-renforcee/cle-d-acces/",
+        passkey_views.step_up_verify,
+        name="passkey_step_up_verify",
+    ),
     path("compte/second-facteur/", views.manage, name="manage"),
     path("compte/second-facteur/ajouter/", views.add_totp, name="add_totp"),
     path("compte/second-facteur/<int:pk>/supprimer/", views.delete_totp, name="delete_totp"),

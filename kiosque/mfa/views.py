@@ -15,7 +15,7 @@ from kiosque.audit.services import AuditAction, AuditOutcome, record
 from kiosque.core import ratelimit
 from kiosque.mfa import messages as texts
 from kiosque.mfa import totp
-from kiosque.mfa.flows import devices, enrol, mail_code, methods, stage_state, totp_login
+from kiosque.mfa.flows import devices, enrol, mail_code, methods, stage_state, step_up, totp_login
 from kiosque.mfa.forms import CodeForm, EnrolForm, PasskeyForm, PasswordConfirmForm
 from kiosque.mfa.models import Passkey, TOTPDevice
 from kiosque.mfa.verification import ResendRefused
@@ -133,6 +133,66 @@ def _verify(request, state, user, method: str, code: str) -> str | None:
         return texts.totp_error(outcome, retry_after)
     result = mail_code.verify(user, code, attempt=state.attempt_id, request=request)
     return texts.mail_code_error(result)
+
+
+# --- step-up: a stronger means for an application ------------------------------------
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step_up_view(request):
+    """The second-factor stage's pages and checks, for a signed-in session that an
+    application asks to authenticate more strongly (flows/step_up.py)."""
+    state = step_up.current(request)
+    if state is None:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    user = request.user
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "cancel":
+        step_up.cancel(request)
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    prefetch_related_objects([user], "totp_devices", "passkeys")
+    offered = step_up.offered(user, state.level)
+    context = {"step_up": state, "can_change": len(offered) > 1}
+    if not offered:
+        return render(request, "mfa/step_up_enrol.html", context, status=403)
+    if action == "choose" and request.POST.get("method") in offered:
+        _choose(request, state, user, request.POST["method"])
+        return redirect("mfa:step_up")
+    if action == "change" and len(offered) > 1:
+        stage_state.put(request, state, method=None)
+        return redirect("mfa:step_up")
+    method = stage_state.get(request, state, "method")
+    if method not in offered:
+        if len(offered) > 1:
+            return render(request, "mfa/choose.html", {**context, "methods": offered})
+        method = offered[0]
+        _choose(request, state, user, method)
+    if method == methods.PASSKEY:
+        return render(request, "mfa/passkey.html", {**context, "method": method})
+    if action == "resend" and method == methods.MAIL_CODE:
+        _resend(request, state, user)
+        return redirect("mfa:step_up")
+    form = CodeForm(request.POST if action == "verify" else None, initial={"method": method})
+    if action == "verify" and form.is_valid():
+        if form.cleaned_data["method"] != method:
+            form.add_error("code", texts.STALE_FORM)
+        else:
+            error = _verify(request, state, user, method, form.cleaned_data["code"])
+            if error is None:
+                return redirect(step_up.complete(request, state, method))
+            form.add_error("code", error)
+    return render(
+        request,
+        "mfa/code.html",
+        {
+            **context,
+            "form": form,
+            "method": method,
+            "lifetime": mail_code.LOGIN_CODES.lifetime_seconds,
+        },
+    )
 
 
 # --- Gestionnaire 2ndFA ------------------------------------------------------------------

@@ -16,12 +16,34 @@ SCOPE_CLAIMS = {
     "roles": ("roles",),
 }
 
+# One acr value per authentication level of kiosque.mfa.levels (the one order of levels):
+# the ID token's acr says which means signed the user in (docs/identification-levels.md).
 ACR_PSC = "eidas1"
-ACR_MFA = "urn:kiosque:mfa"
-ACR_PASSWORD = "urn:kiosque:pwd"  # noqa: S105 (an acr value, not a password)
-# The levels, weakest first: Pro Santé Connect (e-CPS, eIDAS substantial) includes a second
-# factor, which includes a password.
-ACR_LEVELS = (ACR_PASSWORD, ACR_MFA, ACR_PSC)
+ACR_PASSKEY = "urn:kiosque:loa:passkey"
+ACR_TOTP = "urn:kiosque:loa:totp"
+ACR_MAIL_CODE = "urn:kiosque:loa:mail"
+ACR_PASSWORD = "urn:kiosque:loa:pwd"  # noqa: S105 (an acr value, not a password)
+ACR_OF_LEVEL = {
+    levels.PASSWORD: ACR_PASSWORD,
+    levels.MAIL_CODE: ACR_MAIL_CODE,
+    levels.TOTP: ACR_TOTP,
+    levels.PASSKEY: ACR_PASSKEY,
+    levels.EIDAS1: ACR_PSC,
+}
+# The values tokens carried before there was one per level, still accepted in acr_values
+# (relying parties written for them keep working): "urn:kiosque:mfa" asks for any second
+# factor, that is at least mail_code. Tokens never carry them.
+ACR_ALIASES = {
+    "urn:kiosque:mfa": levels.MAIL_CODE,
+    "urn:kiosque:pwd": levels.PASSWORD,
+}
+LEVEL_OF_ACR = {acr: level for level, acr in ACR_OF_LEVEL.items()} | ACR_ALIASES
+
+
+def supported_acr_values() -> list[str]:
+    """acr_values_supported: the levels, strongest first, then the compatibility aliases."""
+    ordered = sorted(ACR_OF_LEVEL, key=levels.rank, reverse=True)
+    return [ACR_OF_LEVEL[level] for level in ordered] + list(ACR_ALIASES)
 
 
 def subject_of(user) -> str:
@@ -32,16 +54,6 @@ def subject_of(user) -> str:
         return str(subject.sub)
 
 
-# The acr each authentication level (kiosque.mfa.levels, the one order of levels) is sent as.
-ACR_OF_LEVEL = {
-    levels.PASSWORD: ACR_PASSWORD,
-    levels.MAIL_CODE: ACR_MFA,
-    levels.TOTP: ACR_MFA,
-    levels.PASSKEY: ACR_MFA,
-    levels.EIDAS1: ACR_PSC,
-}
-
-
 def authentication_context(request) -> tuple[str, list[str]]:
     """(acr, amr) of the signed-in session's sign-in."""
     return ACR_OF_LEVEL.get(levels.session_level(request), ACR_PASSWORD), levels.session_amr(
@@ -49,16 +61,19 @@ def authentication_context(request) -> tuple[str, list[str]]:
     )
 
 
+def requested_level(requested: list[str]) -> str | None:
+    """The level `acr_values` asks for (OIDC Core §3.1.2.1, in order of preference): any one
+    of the requested levels Kiosque knows will do, so the weakest of them. Values Kiosque
+    does not know are not levels it could fall short of: they are ignored (acr_values is a
+    voluntary request, §5.5.1.1), and the ID token says which level was reached. None: no
+    known value."""
+    known = [LEVEL_OF_ACR[value] for value in requested if value in LEVEL_OF_ACR]
+    return min(known, key=levels.rank) if known else None
+
+
 def acr_satisfies(acr: str, requested: list[str]) -> bool:
-    """A sign-in of level `acr` meets `acr_values` (OIDC Core §3.1.2.1, in order of
-    preference): at least one of the requested levels Kiosque knows is not above it. Values
-    Kiosque does not know are not levels it could fall short of: they are ignored (acr_values
-    is a voluntary request, §5.5.1.1), and the ID token says which level was reached."""
-    known = [value for value in requested if value in ACR_LEVELS]
-    if not known:
-        return True
-    level = ACR_LEVELS.index(acr) if acr in ACR_LEVELS else -1
-    return any(ACR_LEVELS.index(value) <= level for value in known)
+    """A sign-in of level `acr` meets `acr_values`."""
+    return levels.at_least(LEVEL_OF_ACR.get(acr), requested_level(requested))
 
 
 def _profile(user):

@@ -37,6 +37,7 @@ def current(request) -> SignIn:
     if sid:
         sign_in = SignIn.objects.filter(sid=sid, user=request.user, ended_at__isnull=True).first()
         if sign_in is not None:
+            _follow_step_up(request, sign_in)
             return sign_in
     acr, amr = authentication_context(request)
     sign_in = SignIn.objects.create(
@@ -47,6 +48,15 @@ def current(request) -> SignIn:
     )
     request.session[SID_SESSION_KEY] = str(sign_in.sid)
     return sign_in
+
+
+def _follow_step_up(request, sign_in: SignIn) -> None:
+    """A step-up (kiosque.mfa.flows.step_up) raised the session's level: the sign-in's
+    next tokens say so (those already issued keep what they said)."""
+    acr, amr = authentication_context(request)
+    if (acr, amr) != (sign_in.acr, list(sign_in.amr or ())):
+        sign_in.acr, sign_in.amr = acr, amr
+        sign_in.save(update_fields=["acr", "amr"])
 
 
 def require_reauthentication(request) -> None:

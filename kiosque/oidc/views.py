@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -24,6 +24,8 @@ from oauth2_provider.views.mixins import OAuthLibMixin
 from oauthlib.common import Request as OauthlibRequest
 
 from kiosque.audit.services import AuditAction, AuditOutcome, record
+from kiosque.mfa import levels
+from kiosque.mfa.flows import step_up
 from kiosque.oidc import audit, claims, client_auth, keys, protocol, signins
 from kiosque.oidc.conf import SCOPES
 from kiosque.oidc.validator import (
@@ -75,7 +77,7 @@ def _discovery_json(base_url: str) -> bytes:
         "revocation_endpoint_auth_signing_alg_values_supported": client_auth.ALLOWED_ALGS,
         "code_challenge_methods_supported": ["S256"],
         "claims_supported": claims.supported_claims(),
-        "acr_values_supported": list(reversed(claims.ACR_LEVELS)),  # strongest first
+        "acr_values_supported": claims.supported_acr_values(),  # strongest first
         "prompt_values_supported": list(protocol.PROMPT_VALUES),
         "claims_parameter_supported": False,
         "request_parameter_supported": False,
@@ -221,15 +223,24 @@ class AuthorizeView(dot_views.AuthorizationView):
                 status=403,
             )
         self.sign_in = signins.current(request)
-        requested_acr = self.params.get("acr_values", "").split()
-        if not claims.acr_satisfies(self.sign_in.acr, requested_acr):
-            # Never a token claiming less than asked for. Raising the level (step-up) is not
-            # offered yet: login_required for prompt=none, else the Unmet Authentication
-            # Requirements 1.0 error.
-            error = "login_required" if "none" in prompt else "unmet_authentication_requirements"
-            return self._error_redirect(
-                credentials, application, error, "The requested acr_values cannot be met."
+        required = self._required_level(client)
+        if not levels.at_least(claims.LEVEL_OF_ACR.get(self.sign_in.acr), required):
+            # Never a token claiming less than required. prompt=none: login_required (no
+            # page may be shown); else step-up, then back here with the same request.
+            if "none" in prompt:
+                return self._error_redirect(
+                    credentials,
+                    application,
+                    "login_required",
+                    "The required authentication level is not met.",
+                )
+            step_up.begin(
+                request,
+                required,
+                next_url=f"{reverse('oidc:authorize')}?{self.params.urlencode()}",
+                application=client.application.name if client else "",
             )
+            return redirect("mfa:step_up")
         # prompt=consent: consent is the access grant checked above (first-party clients).
         return super().get(request, *args, **kwargs)
 
@@ -258,6 +269,12 @@ class AuthorizeView(dot_views.AuthorizationView):
     def _after_a_kiosque_page(self) -> bool:
         referer = self.request.headers.get("Referer", "")
         return referer.startswith(settings.KIOSQUE_BASE_URL + "/")
+
+    def _required_level(self, client) -> str | None:
+        """The stronger of the application's required level and what acr_values asks."""
+        requested = claims.requested_level(self.params.get("acr_values", "").split())
+        own = client.application.required_level if client is not None else None
+        return max((own, requested), key=levels.rank)
 
     def _prompt(self) -> set[str]:
         return set(self.params.get("prompt", "").split())

@@ -21,7 +21,14 @@ def referent_scope(request) -> bool:
 
 # What a referent may not change on their own application: who reviews it, whether it is
 # asked for, whether it is offered at all, its code.
-REFERENT_READ_ONLY = ("slug", "is_active", "requires_request", "referents", "required_communities")
+REFERENT_READ_ONLY = (
+    "slug",
+    "is_active",
+    "requires_request",
+    "required_level",  # the platform team's decision (issue 19)
+    "referents",
+    "required_communities",
+)
 
 
 class RequestFieldInline(admin.StackedInline):
@@ -45,7 +52,7 @@ class ApplicationRoleInline(admin.TabularInline):
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "requires_request", "is_active", "position")
+    list_display = ("name", "slug", "requires_request", "required_level", "is_active", "position")
     list_editable = ("position",)
     list_filter = ("is_active", "requires_request")
     search_fields = ("name", "slug", "long_name")
@@ -72,6 +79,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             _("Tuile et lancement"),
             {"fields": ("tile", "tile_upload", "launch_url", "initiate_login_uri")},
         ),
+        (_("Authentification"), {"fields": ("required_level",)}),
         (
             _("Demande d'accès"),
             {

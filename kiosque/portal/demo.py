@@ -1,6 +1,7 @@
 """Demo catalogue: the applications of the 2025 guide and those of the older guide."""
 
 from kiosque.accounts.models import User
+from kiosque.mfa import levels
 from kiosque.oidc.demo import rp_url
 from kiosque.portal.models import Application, ApplicationRole, Community, RequestField
 
@@ -182,6 +183,9 @@ def load_catalogue() -> list[Application]:
     applications = []
     for position, (slug, name, long_name, description, url) in enumerate(APPLICATIONS, start=1):
         extra = {**DCC_REQUEST, **dcc_addresses()} if slug == "dcc" else {"launch_url": url}
+        # Health data: the DCC opens with TOTP, a passkey or Pro Santé Connect, never with a
+        # mailed code alone (docs/identification-levels.md).
+        extra["required_level"] = levels.TOTP if slug == "dcc" else levels.MAIL_CODE
         application, _ = Application.objects.update_or_create(
             slug=slug,
             defaults={

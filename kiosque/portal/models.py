@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
+from kiosque.mfa import levels
+
 
 class Community(models.Model):
     """A group of professionals (OncoCentre, GHT 18...) an application may require."""
@@ -103,6 +105,17 @@ class Application(models.Model):
         ),
     )
     requires_request = models.BooleanField(_("accès sur demande"), default=True)
+    required_level = models.CharField(
+        _("niveau d'authentification requis"),
+        max_length=16,
+        choices=levels.LEVEL_CHOICES,
+        default=levels.MAIL_CODE,
+        help_text=_(
+            "Le moyen le plus faible avec lequel un utilisateur peut ouvrir l'application ; "
+            "une session plus faible doit d'abord s'authentifier plus fortement. Voir "
+            "docs/identification-levels.md."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
     referents = models.ManyToManyField(

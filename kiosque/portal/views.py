@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kiosque.mfa import levels
 from kiosque.portal.flows import launch, ordering, request_access
 from kiosque.portal.flows._common import referent_applications
 from kiosque.portal.forms import AccessRequestForm, ReplyForm
@@ -27,6 +28,12 @@ def _latest_requests(user) -> dict[int, AccessRequest]:
 def home(request):
     mine = applications_for(request.user)
     mine_ids = {application.pk for application in mine}
+    session_level = levels.session_level(request)
+    for application in mine:
+        # Opening it will ask for a stronger means first (step-up, kiosque.mfa.flows.step_up).
+        application.needs_stronger_means = not levels.at_least(
+            session_level, application.required_level
+        )
     latest = _latest_requests(request.user)
     requestable = []
     for application in Application.objects.filter(is_active=True, requires_request=True):

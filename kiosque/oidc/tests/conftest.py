@@ -53,11 +53,14 @@ def make_user(db):
 def make_client(db):
     """A catalogue application with its OIDC client; returns (client, secret)."""
 
-    def make(slug=None, redirect_uris=(REDIRECT_URI,), roles=(), **options):
+    def make(slug=None, redirect_uris=(REDIRECT_URI,), roles=(), required_level=None, **options):
         slug = slug or f"app{next(_counter)}"
         application = Application.objects.create(
             slug=slug, name=slug.upper(), launch_url=f"https://{slug}.example.org/"
         )
+        if required_level:
+            application.required_level = required_level
+            application.save(update_fields=["required_level"])
         for position, code in enumerate(roles):
             ApplicationRole.objects.create(
                 application=application, code=code, label=code.title(), position=position

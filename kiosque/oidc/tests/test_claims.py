@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from kiosque.oidc.claims import authentication_context
+from kiosque.oidc.claims import acr_satisfies, authentication_context
 from kiosque.oidc.tests.factories import professional
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,12 +69,21 @@ def test_sub_is_stable_across_sign_ins(pro, code_flow, signed_in):
 @pytest.mark.parametrize(
     "methods, session, expected",
     [
-        (["password", "totp"], {}, ("urn:kiosque:mfa", ["pwd", "otp", "mfa"])),
-        (["password", "mail_code"], {}, ("urn:kiosque:mfa", ["pwd", "otp", "mfa"])),
+        (["password", "totp"], {}, ("urn:kiosque:loa:totp", ["pwd", "otp", "mfa"])),
+        (["password", "mail_code"], {}, ("urn:kiosque:loa:mail", ["pwd", "otp", "mfa"])),
         (["psc"], {"_oidc_psc_amr": ["sc"]}, ("eidas1", ["sc", "mfa"])),
-        (["password"], {}, ("urn:kiosque:pwd", ["pwd"])),
-        (["passkey"], {"_kiosque_passkey_amr": "swk"}, ("urn:kiosque:mfa", ["swk", "user", "mfa"])),
-        (["password", "passkey"], {}, ("urn:kiosque:mfa", ["pwd", "hwk", "user", "mfa"])),
+        (["password"], {}, ("urn:kiosque:loa:pwd", ["pwd"])),
+        (
+            ["passkey"],
+            {"_kiosque_passkey_amr": "swk"},
+            ("urn:kiosque:loa:passkey", ["swk", "user", "mfa"]),
+        ),
+        (
+            ["password", "passkey"],
+            {},
+            ("urn:kiosque:loa:passkey", ["pwd", "hwk", "user", "mfa"]),
+        ),
+        (["password", "mail_code", "totp"], {}, ("urn:kiosque:loa:totp", ["pwd", "otp", "mfa"])),
     ],
 )
 def test_authentication_context_values(rf, django_user_model, methods, session, expected):
@@ -82,3 +91,21 @@ def test_authentication_context_values(rf, django_user_model, methods, session, 
     request.user = django_user_model(username="ctx")
     request.session = {"_kiosque_amr": methods, **session}
     assert authentication_context(request) == expected
+
+
+@pytest.mark.parametrize(
+    "acr, requested, met",
+    [
+        ("urn:kiosque:loa:mail", ["urn:kiosque:loa:totp"], False),
+        ("urn:kiosque:loa:totp", ["urn:kiosque:loa:totp"], True),
+        ("urn:kiosque:loa:passkey", ["urn:kiosque:loa:totp"], True),
+        ("urn:kiosque:loa:passkey", ["eidas1"], False),
+        ("urn:kiosque:loa:passkey", ["eidas1", "urn:kiosque:loa:passkey"], True),
+        ("urn:kiosque:loa:mail", ["urn:kiosque:mfa"], True),  # the former value, an alias
+        ("urn:kiosque:loa:pwd", ["urn:kiosque:mfa"], False),
+        ("urn:kiosque:loa:pwd", ["urn:kiosque:pwd"], True),
+        ("urn:kiosque:loa:pwd", ["1", "2"], True),  # unknown values are ignored
+    ],
+)
+def test_acr_satisfies_follows_the_order_of_levels(acr, requested, met):
+    assert acr_satisfies(acr, requested) is met

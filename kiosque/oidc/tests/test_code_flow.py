@@ -72,7 +72,7 @@ def test_confidential_client_gets_signed_id_token_with_nonce_and_state(
     assert decoded.claims["given_name"] == "Nathalie"
     assert decoded.claims["email"] == user.email
     assert decoded.claims["amr"] == ["pwd", "otp", "mfa"]
-    assert decoded.claims["acr"] == "urn:kiosque:mfa"
+    assert decoded.claims["acr"] == "urn:kiosque:loa:totp"
     assert decoded.claims["sid"]
 
 

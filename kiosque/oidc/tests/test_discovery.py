@@ -35,6 +35,16 @@ def test_discovery_document(provider):
     assert {"SubjectNameID", "SubjectRefPro", "roles", "amr", "acr"} <= set(
         data["claims_supported"]
     )
+    # One acr per level, strongest first, then the former values still accepted.
+    assert data["acr_values_supported"] == [
+        "eidas1",
+        "urn:kiosque:loa:passkey",
+        "urn:kiosque:loa:totp",
+        "urn:kiosque:loa:mail",
+        "urn:kiosque:loa:pwd",
+        "urn:kiosque:mfa",
+        "urn:kiosque:pwd",
+    ]
 
 
 def test_authlib_reads_the_discovery_document(provider):

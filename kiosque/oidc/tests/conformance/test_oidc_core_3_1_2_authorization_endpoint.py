@@ -111,9 +111,9 @@ def test_3_1_2_1_acr_values_above_the_session_give_no_token(setup):
     provider, client, secret, browser = setup  # signed in with password + TOTP
     rp = relying_party(client, secret)
     url, _ = authorization_url(rp, provider, acr_values="eidas1")
-    params = query_of(browser.get(url, allow_redirects=False, timeout=10))
-    assert params["error"] == "unmet_authentication_requirements"
-    assert "code" not in params
+    response = browser.get(url, allow_redirects=False, timeout=10)
+    # Step-up (Pro Santé Connect here, which the page explains), never a code.
+    assert response.headers["Location"] == "/connexion/authentification-renforcee/"
     url, _ = authorization_url(rp, provider, acr_values="eidas1", prompt="none")
     assert query_of(browser.get(url, allow_redirects=False, timeout=10))["error"] == (
         "login_required"
@@ -123,17 +123,21 @@ def test_3_1_2_1_acr_values_above_the_session_give_no_token(setup):
 def test_3_1_2_1_acr_values_met_by_the_session(setup):
     provider, client, secret, browser = setup
     rp = relying_party(client, secret)
+    token = _token(provider, rp, browser, acr_values="eidas1 urn:kiosque:loa:totp")
+    assert _claims(token)["acr"] == "urn:kiosque:loa:totp"
+    assert _claims(token)["amr"] == ["pwd", "otp", "mfa"]
+    token = _token(provider, rp, browser, acr_values="urn:kiosque:loa:mail")
+    assert _claims(token)["acr"] == "urn:kiosque:loa:totp"  # more than asked, never less
+    # The values of the time before one acr per level are still understood.
     token = _token(provider, rp, browser, acr_values="eidas1 urn:kiosque:mfa")
-    assert _claims(token)["acr"] == "urn:kiosque:mfa"
-    token = _token(provider, rp, browser, acr_values="urn:kiosque:pwd")
-    assert _claims(token)["acr"] == "urn:kiosque:mfa"  # more than asked, never less
+    assert _claims(token)["acr"] == "urn:kiosque:loa:totp"
 
 
 def test_3_1_2_1_unknown_acr_values_are_ignored(setup):
     provider, client, secret, browser = setup
     rp = relying_party(client, secret)
     token = _token(provider, rp, browser, acr_values="1 2")
-    assert _claims(token)["acr"] == "urn:kiosque:mfa"
+    assert _claims(token)["acr"] == "urn:kiosque:loa:totp"
 
 
 def test_password_only_session_does_not_meet_mfa(
@@ -145,8 +149,12 @@ def test_password_only_session_does_not_meet_mfa(
     browser = signed_in(user, methods=("password",))
     rp = relying_party(client, secret)
     url, _ = authorization_url(rp, provider, acr_values="urn:kiosque:mfa")
-    params = query_of(browser.get(url, allow_redirects=False, timeout=10))
-    assert params["error"] == "unmet_authentication_requirements"
+    response = browser.get(url, allow_redirects=False, timeout=10)
+    assert response.headers["Location"] == "/connexion/authentification-renforcee/"
+    url, _ = authorization_url(rp, provider, acr_values="urn:kiosque:mfa", prompt="none")
+    assert query_of(browser.get(url, allow_redirects=False, timeout=10))["error"] == (
+        "login_required"
+    )
 
 
 def test_3_1_2_1_prompt_consent_is_implied_by_the_access_grant(setup):
