@@ -2,9 +2,10 @@
 
 Account request → confirmation e-mail → a reviewer validates → credentials e-mail → first
 sign-in with the temporary password → mail code → forced change with the generator →
-"Vos applications" → DCC access request → the referent grants it → the DCC tile opens the
-DCC demo through single sign-on → "Déconnexion" signs out of both → TOTP enrolment → sign-in
-with "Application OTP" → "Historique des connexions". Every page is audited (checks.py)."""
+"Vos applications" → DCC access request → the referent grants it → TOTP enrolment (the DCC
+requires it) → sign-in with "Application OTP" → "Historique des connexions" → the DCC tile opens
+the DCC demo through single sign-on → "Déconnexion" signs out of both. Every page is audited
+(checks.py)."""
 
 import re
 import time
@@ -196,8 +197,9 @@ def referent_grants(page, stack, mailbox, check):
     sign_out(page)
 
 
-def open_the_dcc_and_sign_out(page, stack, mailbox, password, check):
-    sign_in_with_mail_code(page, mailbox, "ndupont", password, EMAIL)
+def open_the_dcc_and_sign_out(page, stack, check):
+    """Signed in with TOTP, the level the DCC requires: its tile opens it at once."""
+    page.goto("/applications/")
     mine = page.locator("section", has=page.get_by_role("heading", name="Vos applications"))
     check(page, "vos-applications-dcc", screenshot=True)
     mine.get_by_role("link", name="DCC", exact=True).click()
@@ -228,6 +230,8 @@ def _shot(name):
 
 def enrol_totp(page, mailbox, password, check) -> pyotp.TOTP:
     sign_in_with_mail_code(page, mailbox, "ndupont", password, EMAIL)
+    # The DCC requires TOTP or stronger: a mail-code session sees it on the tile.
+    expect(page.locator("#tuile-dcc")).to_contain_text("Authentification plus forte demandée")
     page.get_by_role("link", name="Gestionnaire 2ndFA").click()
     check(page, "second-facteur-gestion")
     page.get_by_role("link", name="Ajouter").click()
@@ -282,9 +286,9 @@ def test_the_whole_journey(page, stack, mailbox, check):
     password = first_sign_in(page, mailbox, credentials, check)
     ask_for_the_dcc(page, check)
     referent_grants(page, stack, mailbox, check)
-    open_the_dcc_and_sign_out(page, stack, mailbox, password, check)
     authenticator = enrol_totp(page, mailbox, password, check)
     sign_in_with_totp(page, password, authenticator, check)
     connection_history(page, check)
+    open_the_dcc_and_sign_out(page, stack, check)
     check.verify()
     assert page.console_errors == []
