@@ -62,7 +62,8 @@ def test_request_grant_and_tile(page, live_server, dcc, make_user, make_referent
     sign_in(page, live_server, user)
     page.goto("/applications/")
     mine = page.locator("section", has=page.get_by_role("heading", name="Vos applications"))
-    tile = mine.get_by_role("link", name="DCC", exact=True)
+    # the DCC requires TOTP or stronger: the tile says so to this mail-code session
+    tile = mine.get_by_role("link", name="DCC Authentification plus forte demandée", exact=True)
     expect(tile).to_be_visible()
     expect(tile).to_have_attribute("href", "/applications/dcc/ouvrir/")
     expect(page.get_by_role("link", name="DCC Inscription")).to_have_count(0)
