@@ -166,9 +166,18 @@ def _token(ctx, data):
     )
 
 
-def _code_for(user, ctx):
+def _signed_in(user) -> Client:
+    """A browser that passed the password and a mailed code (the applications' default level)."""
     client = Client()
     client.force_login(user)
+    session = client.session
+    session["_kiosque_amr"] = ["password", "mail_code"]
+    session.save()
+    return client
+
+
+def _code_for(user, ctx):
+    client = _signed_in(user)
     verifier, challenge = pkce_pair()
     return _code(_authorize(client, ctx["oidc"], challenge)), verifier
 
@@ -189,8 +198,7 @@ def _tokens_for(user, ctx) -> dict:
 
 
 def oidc_authorize(user, state, ctx):
-    client = Client()
-    client.force_login(user)
+    client = _signed_in(user)
     _apply(user, state)
     _verifier, challenge = pkce_pair()
     return _code(_authorize(client, ctx["oidc"], challenge)) is not None
