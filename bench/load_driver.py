@@ -23,6 +23,7 @@ endpoints side by side with LemonLDAP::NG.
 import argparse
 import asyncio
 import base64
+import hashlib
 import json
 import os
 import random
@@ -32,6 +33,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -58,6 +60,12 @@ QUERIES = ["dre", "dreux", "chu tours", "hopital", "bretonneau", "tours", "pharm
            "pharmacie gare", "ehpad", "labo", "clinique", "centre hosp", "37000", "28100",
            "2805", "maison de sante", "radio", "saint", "chartres", "bourges", "paris",
            "lyon", "marseille pharmacie", "les", "de la", "ehpad les", "vierzon"]  # fmt: skip
+# One PKCE pair (S256) for every authorization request of the bench: a core that requires PKCE
+# (RFC 9700) and one that does not both accept it.
+CODE_VERIFIER = "kiosque-bench-pkce-code-verifier-0123456789-abcdef"
+CODE_CHALLENGE = (
+    base64.urlsafe_b64encode(hashlib.sha256(CODE_VERIFIER.encode()).digest()).decode().rstrip("=")
+)
 POOL = 16  # signed-in accounts 1..POOL (bench0 is the reviewer); sign-ins use the others
 SCOPE = "openid profile email rpps"
 
@@ -110,10 +118,22 @@ class Driver:
         form = {"csrfmiddlewaretoken": token, "action": "choose", "method": "totp"}
         await self.call(session, "POST", "/connexion/second-facteur/", 302, data=form)
         page = await self.call(session, "GET", "/connexion/second-facteur/")
-        token = CSRF_RE.search(page.body).group(1)
-        code = pyotp.TOTP(totp_secret(index)).now()
-        form = {"csrfmiddlewaretoken": token, "action": "verify", "method": "totp", "code": code}
-        done = await self.call(session, "POST", "/connexion/second-facteur/", 302, data=form)
+        totp = pyotp.TOTP(totp_secret(index))
+        for attempt in range(2):
+            token = CSRF_RE.search(page.body).group(1)
+            form = {"csrfmiddlewaretoken": token, "action": "verify", "method": "totp",
+                    "code": totp.now()}  # fmt: skip
+            try:
+                done = await self.call(session, "POST", "/connexion/second-facteur/", 302,
+                                       data=form)  # fmt: skip
+                break
+            except Failure:
+                # A code is accepted once: an account signed in during this 30-s step (by an
+                # earlier run) must wait for the next code.
+                if attempt:
+                    raise
+                await asyncio.sleep(totp.interval - time.time() % totp.interval + 0.5)
+                page = await self.call(session, "GET", "/connexion/second-facteur/")
         if not done.headers["Location"].startswith("/applications/"):
             raise Failure(f"second factor refused ({done.headers['Location']})")
         await self.call(session, "GET", "/applications/")
@@ -150,16 +170,22 @@ class Driver:
     async def op_jwks(self, vu):
         await self.call(self.sessions[vu % POOL], "GET", "/oidc/jwks/")
 
-    async def op_code(self, vu) -> dict:
-        """Authorization request (signed-in browser) + authorization code exchange."""
+    async def authorize(self, vu) -> str:
+        """Authorization request of a signed-in browser (PKCE S256): the code it redirects with."""
         session = self.sessions[vu % POOL]
         params = {"response_type": "code", "client_id": CLIENT_ID, "redirect_uri": REDIRECT_URI,
                   "scope": SCOPE, "state": secrets.token_urlsafe(8),
-                  "nonce": secrets.token_urlsafe(8)}  # fmt: skip
+                  "nonce": secrets.token_urlsafe(8), "code_challenge": CODE_CHALLENGE,
+                  "code_challenge_method": "S256"}  # fmt: skip
         answer = await self.call(session, "GET", "/oidc/authorize/", 302, params=params)
-        code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
-        data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
-        tokens = await self.call(session, "POST", "/oidc/token/", data=data,
+        return parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
+
+    async def op_code(self, vu) -> dict:
+        """Authorization request (signed-in browser) + authorization code exchange."""
+        code = await self.authorize(vu)
+        data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI,
+                "code_verifier": CODE_VERIFIER}  # fmt: skip
+        tokens = await self.call(self.sessions[vu % POOL], "POST", "/oidc/token/", data=data,
                                  headers={"Authorization": basic(CLIENT_ID)})  # fmt: skip
         return json.loads(tokens.body)
 
@@ -221,19 +247,21 @@ class Server:
     """gunicorn (`kiosque serve`) + the mail worker, on the bench database."""
 
     def __init__(self, database: str, port: int, workers: int, mail_worker: bool, threads: int = 1):
-        self.env = {**os.environ, **bench_env(database), "PYTHONPATH": str(PROJECT / "bench"),
+        self.env = {**os.environ, **bench_env(database),
+                    "PYTHONPATH": os.pathsep.join([str(PROJECT / "bench"), str(PROJECT)]),
                     "DJANGO_SETTINGS_MODULE": "bench_settings",
                     "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
                     "KIOSQUE_BASE_URL": f"http://127.0.0.1:{port}"}  # fmt: skip
-        kiosque = str(PROJECT / ".venv/bin/kiosque")
-        subprocess.run([kiosque, "migrate", "--no-input", "-v0"], env=self.env, check=True)
+        self.database = database
+        kiosque = [sys.executable, "-m", "kiosque"]  # this checkout (PYTHONPATH), this venv
+        subprocess.run([*kiosque, "migrate", "--no-input", "-v0"], env=self.env, check=True)
         self.web = subprocess.Popen(
-            [kiosque, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+            [*kiosque, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
              "--threads", str(threads), "--access-log", "", "--max-requests", "0"],
             env=self.env, start_new_session=True,
         )  # fmt: skip
         self.mail = (
-            subprocess.Popen([kiosque, "worker"], env=self.env, start_new_session=True)
+            subprocess.Popen([*kiosque, "worker"], env=self.env, start_new_session=True)
             if mail_worker
             else None
         )
@@ -356,29 +384,124 @@ def hash_rate(database: str, processes: int, seconds: float) -> dict:
 WRK_DIR = Path(__file__).resolve().parent / "wrk"
 LLNG = {"base": "http://127.0.0.1:80", "host": "auth.example.com", "discovery":
         "/.well-known/openid-configuration", "jwks": "/oauth2/jwks", "token": "/oauth2/token",
-        "userinfo": "/oauth2/userinfo", "introspect": "/oauth2/introspect"}  # fmt: skip
+        "userinfo": "/oauth2/userinfo", "introspect": "/oauth2/introspect",
+        "authorize": "/oauth2/authorize", "user": "dwho", "password": "dwho",
+        "scope": "openid profile email"}  # fmt: skip
 KIOSQUE_PATHS = {"discovery": "/.well-known/openid-configuration", "jwks": "/oidc/jwks/",
                  "token": "/oidc/token/", "userinfo": "/oidc/userinfo/",
                  "introspect": "/oidc/introspect/"}  # fmt: skip
-COMPARED = ["discovery", "jwks", "userinfo", "token_cc", "refresh", "introspect"]
+COMPARED = ["discovery", "jwks", "userinfo", "introspect", "token_cc", "refresh", "code"]
+LISTED = ("refresh", "code")  # each request consumes one pre-minted, single-use item
+LABELS = {"discovery": "discovery", "jwks": "JWKS", "userinfo": "userinfo",
+          "introspect": "introspection", "token_cc": "token (client credentials)",
+          "refresh": "token (refresh, rotation)", "code": "token (code exchange)"}  # fmt: skip
+CODE_BODY = (
+    "grant_type=authorization_code&code={item}&redirect_uri="
+    + REDIRECT_URI.replace(":", "%3A").replace("/", "%2F")
+    + "&code_verifier=" + CODE_VERIFIER
+)  # fmt: skip
+REFRESH_BODY = "grant_type=refresh_token&refresh_token={item}"
 
 
-def llng_tokens(count: int) -> tuple[list[str], list[str]]:
-    """Access and refresh tokens from LemonLDAP::NG (password grant, Demo user dwho)."""
-    import urllib.request
+async def mint_parallel(count: int, mint_one, parallel: int, seconds: float) -> list[str]:
+    """`count` items from `mint_one()` (an HTTP flow), `parallel` at a time, for at most
+    `seconds`: codes and refresh tokens are minted right before the run that consumes them
+    (codes live 60 s on both servers)."""
+    items, failures, deadline = [], [], time.perf_counter() + seconds
 
-    access, refresh = [], []
-    for _ in range(count):
-        request = urllib.request.Request(
-            LLNG["base"] + LLNG["token"],
-            data=b"grant_type=password&username=dwho&password=dwho&scope=openid%20profile%20email",
-            headers={"Host": LLNG["host"], "Authorization": basic("bench-client")},
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            data = json.loads(response.read())
-        access.append(data["access_token"])
-        refresh.append(data["refresh_token"])
-    return access, refresh
+    async def worker():
+        while len(items) < count and time.perf_counter() < deadline:
+            try:
+                items.append(await mint_one())
+            except (Failure, aiohttp.ClientError, KeyError, TimeoutError) as error:
+                failures.append(repr(error))
+                if len(failures) > 20:
+                    raise Failure(f"minting fails: {failures[:3]}") from error
+
+    await asyncio.gather(*(worker() for _ in range(parallel)))
+    return items[:count]
+
+
+class KiosqueMinter:
+    """Kiosque's single-use items, minted core-agnostically over HTTP: a real authorization-code
+    flow (PKCE) of the bench users that `Driver.prepare` signed in (password + TOTP), then the
+    code exchange for a refresh token. Nothing is written to the provider's tables."""
+
+    def __init__(self, driver: Driver):
+        self.driver = driver
+        self.turn = 0
+
+    def _vu(self) -> int:
+        self.turn += 1
+        return self.turn
+
+    async def code(self) -> str:
+        return await self.driver.authorize(self._vu())
+
+    async def refresh(self) -> str:
+        return (await self.driver.op_code(self._vu()))["refresh_token"]
+
+
+class LlngMinter:
+    """LemonLDAP::NG's items, minted the same way: codes from an authorization request (PKCE)
+    of a portal session of its Demo user (one sign-in), refresh tokens from their exchange.
+    LLNG 2.16 does not rotate refresh tokens, but each request still gets one never used, like
+    Kiosque's. Its access tokens (userinfo, introspection) come from the password grant."""
+
+    def __init__(self):
+        self.http = aiohttp.ClientSession(
+            cookie_jar=aiohttp.DummyCookieJar(), connector=aiohttp.TCPConnector(limit=16),
+            timeout=aiohttp.ClientTimeout(total=30),
+        )  # fmt: skip
+        self.cookie = ""
+
+    async def _call(self, method, path, expect, signed_in=False, **kwargs):
+        headers = {"Host": LLNG["host"], **kwargs.pop("headers", {})}
+        if signed_in:  # the portal session; the token endpoint answers 400 to a cookie
+            headers["Cookie"] = self.cookie
+        async with self.http.request(method, LLNG["base"] + path, headers=headers,
+                                     allow_redirects=False, **kwargs) as answer:  # fmt: skip
+            body = await answer.text()
+            if answer.status != expect:
+                raise Failure(f"LLNG {method} {path} -> {answer.status}")
+            return answer, body
+
+    async def sign_in(self) -> None:
+        _, page = await self._call("GET", "/", 200, headers={"Accept": "text/html"})
+        token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+        form = {"user": LLNG["user"], "password": LLNG["password"], "token": token,
+                "timezone": "1", "skin": "bootstrap", "url": ""}  # fmt: skip
+        answer, _ = await self._call("POST", "/", 302, data=form, headers={"Accept": "text/html"})
+        cookie = answer.headers.get("Set-Cookie", "")
+        self.cookie = re.search(r"(lemonldap=[^;]+)", cookie).group(1)
+
+    async def code(self) -> str:
+        params = {"response_type": "code", "client_id": "bench-client",
+                  "redirect_uri": REDIRECT_URI, "scope": LLNG["scope"],
+                  "state": secrets.token_urlsafe(8), "nonce": secrets.token_urlsafe(8),
+                  "code_challenge": CODE_CHALLENGE, "code_challenge_method": "S256"}  # fmt: skip
+        answer, _ = await self._call("GET", LLNG["authorize"], 302, True, params=params)
+        return parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
+
+    async def refresh(self) -> str:
+        data = {"grant_type": "authorization_code", "code": await self.code(),
+                "redirect_uri": REDIRECT_URI, "code_verifier": CODE_VERIFIER}  # fmt: skip
+        _, body = await self._call("POST", LLNG["token"], 200, data=data,
+                                   headers={"Authorization": basic("bench-client")})  # fmt: skip
+        return json.loads(body)["refresh_token"]
+
+    async def access_tokens(self, count: int) -> list[str]:
+        data = {"grant_type": "password", "username": LLNG["user"],
+                "password": LLNG["password"], "scope": LLNG["scope"]}  # fmt: skip
+        tokens = []
+        for _ in range(count):
+            auth = {"Authorization": basic("bench-client")}
+            _, body = await self._call("POST", LLNG["token"], 200, data=data, headers=auth)
+            tokens.append(json.loads(body)["access_token"])
+        return tokens
+
+    async def close(self):
+        await self.http.close()
 
 
 def llng_processes() -> list[psutil.Process]:
@@ -400,8 +523,62 @@ def _cpu(procs) -> float:
     return total
 
 
-def wrk(target: dict, endpoint: str, concurrency: int, duration: float, procs, work: Path):
-    """One wrk run (1 thread) of `endpoint` against `target`; parsed figures."""
+class DatabaseBackends:
+    """CPU seconds of the PostgreSQL backends serving one database: Kiosque's share of
+    PostgreSQL. Backends are found by their process title (`postgres: ... USER DATABASE
+    HOST(PORT) ...`) among the postmaster's children, sampled every 0.2 s by a thread, so a
+    backend that ends during a run (Django closes connections older than CONN_MAX_AGE) counts
+    up to its last sample, and one born during a run counts from its fork. Other databases of
+    the same cluster (other users of the machine) are not counted."""
+
+    def __init__(self, database: str, interval: float = 0.2):
+        self.tag = f" {database} "
+        self.interval = interval
+        self.postmaster = next(
+            p for p in psutil.process_iter(["name", "ppid", "cmdline"])
+            if p.info["name"] == "postgres" and "-D" in (p.info["cmdline"] or [])
+        )  # fmt: skip
+        self.seen: dict[int, float] = {}
+        self.lock = threading.Lock()
+        self.running = True
+        self.sample()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def sample(self) -> None:
+        for child in self.postmaster.children():
+            try:
+                if self.tag not in " ".join(child.cmdline()) + " ":
+                    continue
+                times = child.cpu_times()
+            except psutil.Error:
+                continue
+            with self.lock:
+                self.seen[child.pid] = times.user + times.system
+
+    def _loop(self) -> None:
+        while self.running:
+            time.sleep(self.interval)
+            self.sample()
+
+    def snapshot(self) -> dict[int, float]:
+        self.sample()
+        with self.lock:
+            return dict(self.seen)
+
+    def since(self, snapshot: dict[int, float]) -> float:
+        self.sample()
+        with self.lock:
+            return sum(cpu - snapshot.get(pid, 0.0) for pid, cpu in self.seen.items())
+
+    def stop(self) -> None:
+        self.running = False
+
+
+def wrk(target: dict, endpoint: str, concurrency: int, duration: float, procs, work: Path,
+        backends=None, items: list[str] | None = None) -> dict:  # fmt: skip
+    """One wrk run (1 thread) of `endpoint` against `target`; parsed figures. `items`: the
+    pre-minted codes or refresh tokens that a `LISTED` endpoint consumes, one per request."""
     env = {**os.environ, "WRKDIR": str(WRK_DIR), "WRK_HOST": target["host"]}
     script = "request.lua"
     if endpoint in ("discovery", "jwks"):
@@ -422,15 +599,17 @@ def wrk(target: dict, endpoint: str, concurrency: int, duration: float, procs, w
             WRK_AUTH=basic(target["cc_client"]),
             WRK_BODY="grant_type=client_credentials&scope=openid",
         )
-    elif endpoint == "refresh":
-        tokens = work / f"refresh-{target['name']}.txt"
-        tokens.write_text("\n".join(target["refresh"]) + "\n")
+    elif endpoint in LISTED:
+        listing = work / f"{endpoint}-{target['name']}.txt"
+        listing.write_text("\n".join(items or []) + "\n")
         env.update(
             WRK_PATH=target["paths"]["token"],
             WRK_AUTH=basic(target["client"]),
-            WRK_TOKENS=str(tokens),
+            WRK_LIST=str(listing),
+            WRK_BODY=CODE_BODY if endpoint == "code" else REFRESH_BODY,
         )
-        script = "refresh.lua"
+        script = "list.lua"
+    db_before = backends.snapshot() if backends else None
     cpu_before, started = _cpu(procs), time.perf_counter()
     out = subprocess.run(
         ["wrk", "-t1", f"-c{concurrency}", f"-d{int(duration)}s", "--timeout", "10s", "-s",
@@ -438,61 +617,98 @@ def wrk(target: dict, endpoint: str, concurrency: int, duration: float, procs, w
         env=env, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     wall = time.perf_counter() - started
+    app_cpu = _cpu(procs) - cpu_before
+    db_cpu = backends.since(db_before) if backends else 0.0
     lat = dict(kv.split("=") for kv in re.search(r"LAT_US (.*)", out).group(1).split())
     reqs = re.search(r"REQS (\d+) DURATION_S ([\d.]+) RPS ([\d.]+)", out)
+    span = re.search(r"SPAN_S ([\d.]+) EXHAUSTED (\d)", out)
     statuses = dict(kv.split("=") for kv in re.search(r"STATUS_COUNTS(.*)", out).group(1).split())
     ok = int(statuses.get("200", 0))
+    counted = sum(int(v) for v in statuses.values())
+    seconds = float(span.group(1)) or float(reqs.group(2))
     result = {"target": target["name"], "endpoint": endpoint, "concurrency": concurrency,
-              "rps": ok / float(reqs.group(2)), "requests": int(reqs.group(1)), "ok": ok,
-              "errors": int(reqs.group(1)) - ok, "p50_ms": int(lat["p50"]) / 1000,
+              "rps": ok / seconds, "seconds": seconds, "exhausted": span.group(2) == "1",
+              "listed": len(items or []), "requests": counted, "ok": ok,
+              "errors": counted - ok, "statuses": statuses,
+              "p50_ms": int(lat["p50"]) / 1000,
               "p90_ms": int(lat["p90"]) / 1000, "p99_ms": int(lat["p99"]) / 1000,
-              "server_cores": (_cpu(procs) - cpu_before) / wall,
-              "cpu_ms_per_req": (_cpu(procs) - cpu_before) * 1000 / max(1, ok)}  # fmt: skip
+              "server_cores": (app_cpu + db_cpu) / wall,
+              "cpu_ms_per_req": (app_cpu + db_cpu) * 1000 / max(1, ok),
+              "db_cpu_ms_per_req": db_cpu * 1000 / max(1, ok)}  # fmt: skip
+    note = f" list {len(items)} {'used up' if result['exhausted'] else ''}" if items else ""
     print(
         f"  {target['name']:8s} {endpoint:10s} c={concurrency} ok/s={result['rps']:8.1f} "
         f"p50={result['p50_ms']:6.1f} p99={result['p99_ms']:6.1f} ms err={result['errors']} "
-        f"cpu={result['server_cores']:.2f} ({result['cpu_ms_per_req']:.2f} ms/req)",
+        f"cpu={result['server_cores']:.2f} ({result['cpu_ms_per_req']:.2f} ms/req, "
+        f"db {result['db_cpu_ms_per_req']:.2f}) {seconds:.1f}s{note}",
         flush=True,
     )
     return result
 
 
 async def compare(driver: Driver, server: Server, args, work: Path) -> list[dict]:
-    """wrk against Kiosque and LemonLDAP::NG, endpoint by endpoint, alternating the order."""
+    """wrk against Kiosque and LemonLDAP::NG, endpoint by endpoint, alternating the order.
+
+    Codes and refresh tokens are minted right before the run that consumes them, as many as
+    that run should need: the rate the previous run of the same endpoint and server reached
+    (a short probe at the first concurrency before the first) times the duration, x1.3, and
+    x1.5 when the concurrency goes up; at most --list-max, and no longer than --mint-seconds
+    of minting. A run that uses its list up stops there and is counted over its own span."""
     work.mkdir(parents=True, exist_ok=True)
-    llng_access, llng_refresh = llng_tokens(16)
-    kiosque = {
-        "name": "kiosque",
-        "base": server.base,
-        "host": urlsplit(server.base).netloc,
-        "paths": KIOSQUE_PATHS,
-        "access": driver.access_tokens,
-        "refresh": [],
-        "client": CLIENT_ID,
-        "cc_client": CC_CLIENT_ID,
-    }
-    llng = {"name": "llng", "base": LLNG["base"], "host": LLNG["host"], "paths": LLNG,
-            "access": llng_access, "refresh": llng_refresh, "client": "bench-client",
-            "cc_client": "bench-client"}  # fmt: skip
-    # Separate chains for wrk's refresh runs: a refreshed token revokes its access token,
-    # which the userinfo and introspection runs use.
-    kiosque["refresh"] = [(await driver.op_code(vu))["refresh_token"] for vu in range(16)]
-    runs = []
-    for repeat in range(args.repeats):
-        for concurrency in [int(c) for c in args.concurrency.split(",")]:
-            for endpoint in [e for e in args.compare.split(",") if e]:
-                pair = [kiosque, llng] if repeat % 2 == 0 else [llng, kiosque]
-                for target in pair:
-                    procs = server.processes() if target is kiosque else llng_processes()
-                    run = wrk(target, endpoint, concurrency, args.duration, procs, work)
-                    run["repeat"] = repeat
-                    runs.append(run)
-                    if endpoint == "refresh" and target is kiosque:
-                        # rotated (and reuse revokes the family): a fresh chain for next time
-                        kiosque["refresh"] = [
-                            (await driver.op_code(vu))["refresh_token"] for vu in range(16)
-                        ]
-    return runs
+    backends = DatabaseBackends(server.database)
+    llng_minter = LlngMinter()
+    kiosque_minter = KiosqueMinter(driver)
+    try:
+        await llng_minter.sign_in()
+        kiosque = {"name": "kiosque", "base": server.base,
+                   "host": urlsplit(server.base).netloc, "paths": KIOSQUE_PATHS,
+                   "access": driver.access_tokens, "client": CLIENT_ID,
+                   "cc_client": CC_CLIENT_ID, "minter": kiosque_minter}  # fmt: skip
+        llng = {"name": "llng", "base": LLNG["base"], "host": LLNG["host"], "paths": LLNG,
+                "access": await llng_minter.access_tokens(4), "client": "bench-client",
+                "cc_client": "bench-client", "minter": llng_minter}  # fmt: skip
+        rates: dict[tuple, tuple[int, float]] = {}
+        concurrencies = [int(c) for c in args.concurrency.split(",")]
+        endpoints = [e for e in args.compare.split(",") if e]
+
+        async def items_for(target, endpoint, concurrency) -> list[str]:
+            known = rates.get((target["name"], endpoint))
+            if known is None:  # probe: a short run on a small list gives the rate
+                probe = await mint_parallel(args.list_probe, getattr(target["minter"], endpoint),
+                                            args.mint_parallel, args.mint_seconds)  # fmt: skip
+                procs = server.processes() if target is kiosque else llng_processes()
+                run = wrk(target, endpoint, concurrency, 3, procs, work, None, probe)
+                known = rates[(target["name"], endpoint)] = (concurrency, run["rps"])
+            scale = 1.5 if concurrency > known[0] else 1.0
+            wanted = int(min(args.list_max, max(50, known[1] * scale * args.duration * 1.3)))
+            started = time.perf_counter()
+            items = await mint_parallel(wanted, getattr(target["minter"], endpoint),
+                                        args.mint_parallel, args.mint_seconds)  # fmt: skip
+            print(f"  minted {len(items)} {endpoint} items for {target['name']} in "
+                  f"{time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
+            return items
+
+        runs = []
+        for repeat in range(args.repeats):
+            for concurrency in concurrencies:
+                for endpoint in endpoints:
+                    pair = [kiosque, llng] if repeat % 2 == 0 else [llng, kiosque]
+                    for target in pair:
+                        items = None
+                        if endpoint in LISTED:
+                            items = await items_for(target, endpoint, concurrency)
+                        is_kiosque = target is kiosque
+                        procs = server.processes() if is_kiosque else llng_processes()
+                        run = wrk(target, endpoint, concurrency, args.duration, procs, work,
+                                  backends if is_kiosque else None, items)  # fmt: skip
+                        run["repeat"] = repeat
+                        runs.append(run)
+                        if endpoint in LISTED:
+                            rates[(target["name"], endpoint)] = (concurrency, run["rps"])
+        return runs
+    finally:
+        backends.stop()
+        await llng_minter.close()
 
 
 def compare_summary(runs: list[dict]) -> dict:
@@ -502,26 +718,50 @@ def compare_summary(runs: list[dict]) -> dict:
         key = f"{run['endpoint']}@c{run['concurrency']}"
         table.setdefault(key, {}).setdefault(run["target"], []).append(run)
     out = {}
-    print("\nKiosque vs LemonLDAP::NG (medians):")
     for key, targets in table.items():
         row = {}
         for name, rs in targets.items():
             row[name] = {
                 k: statistics.median(r[k] for r in rs)
-                for k in ("rps", "p50_ms", "p99_ms", "server_cores", "cpu_ms_per_req")
-            }
+                for k in ("rps", "p50_ms", "p99_ms", "server_cores", "cpu_ms_per_req",
+                          "db_cpu_ms_per_req", "seconds")
+            }  # fmt: skip
             row[name]["errors"] = sum(r["errors"] for r in rs)
+            row[name]["exhausted"] = any(r["exhausted"] for r in rs)
         if "kiosque" in row and "llng" in row and row["llng"]["rps"]:
             row["rps_ratio"] = row["kiosque"]["rps"] / row["llng"]["rps"]
             row["p99_ratio"] = row["kiosque"]["p99_ms"] / max(row["llng"]["p99_ms"], 0.001)
         out[key] = row
-        k, peer = row.get("kiosque", {}), row.get("llng", {})
-        print(
-            f"  {key:16s} kiosque {k.get('rps', 0):8.1f}/s p99 {k.get('p99_ms', 0):6.1f} | "
-            f"llng {peer.get('rps', 0):8.1f}/s p99 {peer.get('p99_ms', 0):6.1f} | "
-            f"ratio {row.get('rps_ratio', 0):.2f}"
-        )
     return out
+
+
+def compare_table(summary: dict) -> str:
+    """The side-by-side table (Markdown), one row per endpoint and concurrency."""
+    lines = [
+        "| endpoint | conc | Kiosque req/s | LLNG req/s | ratio | Kiosque p50 / p99 ms "
+        "| LLNG p50 / p99 ms | Kiosque CPU ms/req (of which PostgreSQL) | LLNG CPU ms/req "
+        "| errors K/L |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key, row in summary.items():
+        endpoint, concurrency = key.split("@c")
+        k, peer = row.get("kiosque"), row.get("llng")
+        if not k or not peer:
+            continue
+        mark = " †" if k["exhausted"] or peer["exhausted"] else ""  # a list was used up
+        lines.append(
+            f"| {LABELS.get(endpoint, endpoint)}{mark} | {concurrency} | {k['rps']:,.0f} "
+            f"| {peer['rps']:,.0f} | **{row.get('rps_ratio', 0):.2f}** "
+            f"| {k['p50_ms']:.1f} / {k['p99_ms']:.1f} "
+            f"| {peer['p50_ms']:.1f} / {peer['p99_ms']:.1f} "
+            f"| {k['cpu_ms_per_req']:.2f} ({k['db_cpu_ms_per_req']:.2f}) "
+            f"| {peer['cpu_ms_per_req']:.2f} | {k['errors']}/{peer['errors']} |"
+        )
+    lines.append(
+        "\nratio: Kiosque ÷ LLNG requests/s (successful answers only). †: a pre-minted list was "
+        "used up before the end of the run, which is then counted over its own span."
+    )
+    return "\n".join(lines) + "\n"
 
 
 def summarize(runs: list[dict]) -> dict:
@@ -584,6 +824,8 @@ async def main_async(args) -> dict:
     results["summary"] = {key: summarize(runs) for key, runs in grouped.items()}
     if results.get("compare"):
         results["compare_summary"] = compare_summary(results["compare"])
+        results["compare_table"] = compare_table(results["compare_summary"])
+        print("\nKiosque vs LemonLDAP::NG (medians over repeats):\n" + results["compare_table"])
     print("\nmedians over repeats:")
     for key, s in results["summary"].items():
         print(f"  {key:18s} ops/s={s['ops_per_s']:8.1f} p50={s['p50_ms']:7.1f} "
@@ -609,12 +851,33 @@ def main() -> None:
     parser.add_argument("--hash-rate", action="store_true")
     parser.add_argument("--tokens", help="write access/refresh tokens (JSON) for wrk")
     parser.add_argument("--compare", default="", help="wrk vs LemonLDAP::NG: " + ",".join(COMPARED))
+    parser.add_argument(
+        "--list-probe",
+        type=int,
+        default=150,
+        help="codes / refresh tokens of the probe run that sizes the lists",
+    )
+    parser.add_argument(
+        "--list-max",
+        type=int,
+        default=4000,
+        help="at most this many codes / refresh tokens minted for one run",
+    )
+    parser.add_argument(
+        "--mint-seconds",
+        type=float,
+        default=35,
+        help="stop minting a list after this long (codes live 60 s)",
+    )
+    parser.add_argument("--mint-parallel", type=int, default=8)
     parser.add_argument("--out")
     args = parser.parse_args()
     results = asyncio.run(main_async(args))
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(results, indent=1))
+        if results.get("compare_table"):
+            Path(args.out).with_suffix(".md").write_text(results["compare_table"])
 
 
 if __name__ == "__main__":

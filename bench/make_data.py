@@ -70,7 +70,7 @@ def bench_env(database: str) -> dict:
 def create_database(name: str, drop: bool) -> None:
     import psycopg
 
-    if not name.startswith("kiosque_bench"):
+    if not name.startswith(("kiosque_bench", "kiosque_peerbench")):
         sys.exit("refusing: the bench database name must start with kiosque_bench")
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         if drop:
