@@ -826,7 +826,8 @@ async def main_async(args) -> dict:
         results["compare_summary"] = compare_summary(results["compare"])
         results["compare_table"] = compare_table(results["compare_summary"])
         print("\nKiosque vs LemonLDAP::NG (medians over repeats):\n" + results["compare_table"])
-    print("\nmedians over repeats:")
+    if results["summary"]:
+        print("\nmedians over repeats:")
     for key, s in results["summary"].items():
         print(f"  {key:18s} ops/s={s['ops_per_s']:8.1f} p50={s['p50_ms']:7.1f} "
               f"p95={s['p95_ms']:7.1f} p99={s['p99_ms']:7.1f} ms errors={s['errors']} "
