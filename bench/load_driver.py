@@ -523,6 +523,13 @@ def _cpu(procs) -> float:
     return total
 
 
+def _is_postgres(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).name() == "postgres"
+    except psutil.Error:
+        return False
+
+
 class DatabaseBackends:
     """CPU seconds of the PostgreSQL backends serving one database: Kiosque's share of
     PostgreSQL. Backends are found by their process title (`postgres: ... USER DATABASE
@@ -534,10 +541,16 @@ class DatabaseBackends:
     def __init__(self, database: str, interval: float = 0.2):
         self.tag = f" {database} "
         self.interval = interval
-        self.postmaster = next(
-            p for p in psutil.process_iter(["name", "ppid", "cmdline"])
-            if p.info["name"] == "postgres" and "-D" in (p.info["cmdline"] or [])
-        )  # fmt: skip
+        postmasters = [
+            p for p in psutil.process_iter(["name", "ppid"])
+            if p.info["name"] == "postgres" and not _is_postgres(p.info["ppid"])
+        ]  # fmt: skip
+        if len(postmasters) != 1:
+            raise SystemExit(
+                "Kiosque's CPU counts its PostgreSQL backends: run the bench on the machine of "
+                f"its PostgreSQL server (one local postmaster; found {len(postmasters)})"
+            )
+        self.postmaster = postmasters[0]
         self.seen: dict[int, float] = {}
         self.lock = threading.Lock()
         self.running = True
