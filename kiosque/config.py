@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 ENVIRONMENTS = ("dev", "formation", "production")
@@ -113,8 +114,6 @@ class Setting:
     def __get__(self, instance, owner=None):
         if instance is None:
             return self
-        from django.conf import settings
-
         key = instance.prefix + self.name
         if self.default is DERIVED:
             return getattr(settings, key)
