@@ -18,9 +18,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import check_password, make_password  # noqa: E402
 from django.test import override_settings  # noqa: E402
+
+from kiosque.accounts import app_settings as accounts_settings  # noqa: E402
 
 CANDIDATES = [(19 * 1024, 2, 1), (46 * 1024, 1, 1), (64 * 1024, 3, 1)]
 
@@ -55,9 +56,9 @@ def main() -> None:
             " (configured)"
             if (memory, time_cost, parallelism)
             == (
-                settings.KIOSQUE_ARGON2_MEMORY_KIB,
-                settings.KIOSQUE_ARGON2_TIME_COST,
-                settings.KIOSQUE_ARGON2_PARALLELISM,
+                accounts_settings.ARGON2_MEMORY_KIB,
+                accounts_settings.ARGON2_TIME_COST,
+                accounts_settings.ARGON2_PARALLELISM,
             )
             else ""
         )

@@ -135,9 +135,9 @@ def main() -> None:
         arrivals = sorted(message.received_at for message in messages)
         steady = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else 0.0
         print(f"database            {engine}")
-        from django.conf import settings
+        from kiosque.mail import app_settings as mail_settings
 
-        print(f"messages            {args.count} (batch {settings.KIOSQUE_MAIL_BATCH_SIZE})")
+        print(f"messages            {args.count} (batch {mail_settings.MAIL_BATCH_SIZE})")
         enqueue_rate = args.count / enqueue_seconds
         print(f"enqueue             {enqueue_seconds:.2f} s  ({enqueue_rate:.0f}/s)")
         print(

@@ -4,10 +4,12 @@ Kept apart from settings.py so that the rules (generated dev secrets, what produ
 refuses) are plain functions the tests can call with any environment.
 """
 
+import copy
 import secrets
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 ENVIRONMENTS = ("dev", "formation", "production")
@@ -84,3 +86,82 @@ def refuse_insecure_production(env: dict) -> None:
         raise ImproperlyConfigured(
             "KIOSQUE_ENV=production refuses to start:\n- " + "\n- ".join(problems)
         )
+
+
+# Typed app settings (the pattern of django-allauth's `app_settings`): each app declares its
+# settings once, with their defaults, in `<app>/app_settings.py`; code reads them there, and the
+# value is looked up in Django's settings at each read, so a test's `settings` fixture is seen.
+
+DERIVED = object()  # no default of its own: settings.py computes it (see docs/architecture.md)
+
+
+class Setting:
+    """One app setting: `KIOSQUE_<NAME>`, its default and how the environment spells it.
+
+    `item` casts the items of a list read from the environment; `clean` normalizes a value
+    read from the environment (e.g. a trailing slash).
+    """
+
+    def __init__(self, default=DERIVED, *, item=str, clean=None):
+        self.default = default
+        self.item = item
+        self.clean = clean
+        self.name = ""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        key = instance.prefix + self.name
+        if self.default is DERIVED:
+            return getattr(settings, key)
+        return getattr(settings, key, self.default)
+
+    def read(self, env, key: str):
+        """The value of `key` in the environment `env` (django-environ), else the default."""
+        if not env.str(key, ""):
+            return copy.copy(self.default)  # a list or dict of its own, not the declaration's
+        kind = type(self.default)
+        if kind is bool:
+            value = env.bool(key)
+        elif kind is int:
+            value = env.int(key)
+        elif kind is float:
+            value = env.float(key)
+        elif kind in (list, tuple):
+            value = env.list(key, cast=self.item)
+        elif kind is dict:
+            value = env.dict(key)
+        else:
+            value = env.str(key)
+        return self.clean(value) if self.clean else value
+
+
+class AppSettings:
+    """An app's settings: `Setting` attributes, read live from Django's settings."""
+
+    prefix = "KIOSQUE_"
+
+    @classmethod
+    def declared(cls) -> dict[str, Setting]:
+        """Every setting of the class, by its full name (`KIOSQUE_…`)."""
+        found = {}
+        for klass in reversed(cls.__mro__):
+            for value in vars(klass).values():
+                if isinstance(value, Setting):
+                    found[cls.prefix + value.name] = value
+        return found
+
+    @classmethod
+    def from_environment(cls, env) -> dict:
+        """The Django settings of this app read from the environment, defaults filled in.
+
+        Derived settings (no default of their own) are left to settings.py.
+        """
+        return {
+            key: setting.read(env, key)
+            for key, setting in cls.declared().items()
+            if setting.default is not DERIVED
+        }

@@ -10,12 +10,32 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from kiosque import config
+from kiosque.accounts.app_settings import AccountsSettings
+from kiosque.core.app_settings import CoreSettings
+from kiosque.mail.app_settings import MailSettings
+from kiosque.mfa.app_settings import MfaSettings
 from kiosque.oidc import conf as oidc_conf
+from kiosque.professionals.app_settings import ProfessionalsSettings
+from kiosque.registration.app_settings import RegistrationSettings
 
 BASE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
 
-KIOSQUE_ENV = config.kiosque_env(env.str("KIOSQUE_ENV", "dev"))
+# Each app's settings (KIOSQUE_*): declared once, with their defaults, in <app>/app_settings.py;
+# here each is read from its environment variable, the declared default filling in. Only the
+# derived ones (no default of their own) are computed below. See docs/architecture.md.
+APP_SETTINGS = [
+    CoreSettings,
+    AccountsSettings,
+    MfaSettings,
+    MailSettings,
+    RegistrationSettings,
+    ProfessionalsSettings,
+]
+for _app in APP_SETTINGS:
+    globals().update(_app.from_environment(env))
+
+KIOSQUE_ENV = config.kiosque_env(globals()["KIOSQUE_ENV"])
 if KIOSQUE_ENV == "production":
     config.refuse_insecure_production(os.environ)
 
@@ -27,12 +47,7 @@ SECRET_KEY = env.str("SECRET_KEY", "") or config.generated_secret(
 KIOSQUE_FIELD_KEYS = env.list("KIOSQUE_FIELD_KEYS", default=[]) or [
     config.generated_secret(DATA_DIR, "field_key", config.new_field_key)
 ]
-KIOSQUE_BASE_URL = env.str("KIOSQUE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-KIOSQUE_PLATFORM_NAME = env.str("KIOSQUE_PLATFORM_NAME", "Kiosque")
-KIOSQUE_ADMIN_PATH = env.str("KIOSQUE_ADMIN_PATH", "gestion/admin/").strip("/") + "/"
-KIOSQUE_CAPTCHA_TEST_MODE = env.bool("KIOSQUE_CAPTCHA_TEST_MODE", default=False)
-# Reverse proxies whose X-Forwarded-For is believed (addresses or networks).
-KIOSQUE_TRUSTED_PROXIES = env.list("KIOSQUE_TRUSTED_PROXIES", default=[])
+KIOSQUE_BASE_URL = globals()["KIOSQUE_BASE_URL"]
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[KIOSQUE_BASE_URL])
 
@@ -141,40 +156,12 @@ PASSWORD_HASHERS = [
     "kiosque.accounts.hashers.KiosqueArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-KIOSQUE_ARGON2_MEMORY_KIB = env.int("KIOSQUE_ARGON2_MEMORY_KIB", 19 * 1024)
-# Password hashes computed at once per worker process (kiosque/accounts/hashers.py).
-KIOSQUE_ARGON2_CONCURRENCY = env.int("KIOSQUE_ARGON2_CONCURRENCY", 1)
-# The hashing threads' nice value above the process's (accounts/hashers.py); 0: same priority.
-KIOSQUE_ARGON2_NICE = env.int("KIOSQUE_ARGON2_NICE", 10)
-KIOSQUE_ARGON2_TIME_COST = env.int("KIOSQUE_ARGON2_TIME_COST", 2)
-KIOSQUE_ARGON2_PARALLELISM = env.int("KIOSQUE_ARGON2_PARALLELISM", 1)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "kiosque.accounts.validators.PasswordPolicyValidator"},
     {"NAME": "kiosque.accounts.validators.PersonalDataValidator"},
     {"NAME": "kiosque.accounts.validators.FrenchCommonPasswordValidator"},
     {"NAME": "kiosque.accounts.validators.PasswordHistoryValidator"},
 ]
-
-# Sign-in, passwords and sessions (kiosque.accounts; defaults in kiosque/accounts/conf.py)
-KIOSQUE_SECOND_FACTOR_REQUIRED = env.bool("KIOSQUE_SECOND_FACTOR_REQUIRED", default=True)
-KIOSQUE_PASSWORD_MIN_LENGTH = env.int("KIOSQUE_PASSWORD_MIN_LENGTH", 12)
-KIOSQUE_PASSWORD_MIN_LOWER = env.int("KIOSQUE_PASSWORD_MIN_LOWER", 1)
-KIOSQUE_PASSWORD_MIN_UPPER = env.int("KIOSQUE_PASSWORD_MIN_UPPER", 1)
-KIOSQUE_PASSWORD_MIN_DIGITS = env.int("KIOSQUE_PASSWORD_MIN_DIGITS", 1)
-KIOSQUE_PASSWORD_MIN_SPECIAL = env.int("KIOSQUE_PASSWORD_MIN_SPECIAL", 1)
-KIOSQUE_PASSWORD_HISTORY = env.int("KIOSQUE_PASSWORD_HISTORY", 5)
-KIOSQUE_PASSWORD_MAX_AGE_DAYS = env.int("KIOSQUE_PASSWORD_MAX_AGE_DAYS", 122)
-KIOSQUE_PASSWORD_RESET_HOURS = env.int("KIOSQUE_PASSWORD_RESET_HOURS", 24)
-KIOSQUE_LOGIN_DELAY_AFTER = env.int("KIOSQUE_LOGIN_DELAY_AFTER", 5)
-KIOSQUE_LOGIN_DELAY_SECONDS = env.int("KIOSQUE_LOGIN_DELAY_SECONDS", 2)
-KIOSQUE_LOGIN_DELAY_MAX_SECONDS = env.int("KIOSQUE_LOGIN_DELAY_MAX_SECONDS", 300)
-KIOSQUE_LOGIN_LOCK_MINUTES = env.int("KIOSQUE_LOGIN_LOCK_MINUTES", 15)
-KIOSQUE_LOGIN_IP_DELAY_AFTER = env.int("KIOSQUE_LOGIN_IP_DELAY_AFTER", 20)
-# Rate limits by name, e.g. "registration.submit=60/1h,login.ip=200/24h" (defaults and
-# names: RATES in kiosque/core/ratelimit.py and docs/configuration.md).
-KIOSQUE_RATE_LIMITS = env.dict("KIOSQUE_RATE_LIMITS", default={})
-KIOSQUE_SESSION_IDLE_SECONDS = env.int("KIOSQUE_SESSION_IDLE_SECONDS", 4 * 3600)
-KIOSQUE_SESSION_ABSOLUTE_SECONDS = env.int("KIOSQUE_SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 
 if "EMAIL_URL" in os.environ and os.environ["EMAIL_URL"]:
     vars().update(env.email_url("EMAIL_URL"))
@@ -184,7 +171,7 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "ne-pas-repondre@kiosque.localhost")
 # The dev mailbox shows every mail "sent" (temporary passwords, codes, reset links). On in dev;
 # elsewhere off unless KIOSQUE_DEV_MAILBOX=1, and then for signed-in staff only (mail/views.py).
-KIOSQUE_DEV_MAILBOX = env.bool("KIOSQUE_DEV_MAILBOX", default=KIOSQUE_ENV == "dev")
+KIOSQUE_DEV_MAILBOX = env.bool("KIOSQUE_DEV_MAILBOX", default=KIOSQUE_ENV == "dev")  # derived
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -209,7 +196,7 @@ SESSION_COOKIE_HTTPONLY = True
 # The cookie ends with the browser session (no Max-Age: Django's default kept it 14 days); the
 # stored session itself expires after the absolute limit, the most a sign-in lasts anyway.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_AGE = KIOSQUE_SESSION_ABSOLUTE_SECONDS
+SESSION_COOKIE_AGE = globals()["KIOSQUE_SESSION_ABSOLUTE_SECONDS"]
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_COOKIES = env.bool("KIOSQUE_SECURE_COOKIES", default=KIOSQUE_ENV != "dev")
 SESSION_COOKIE_SECURE = SECURE_COOKIES
@@ -239,31 +226,12 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Registration captcha (ALTCHA proof of work): signing key, cost (PBKDF2 iterations per attempt)
-# and lifetime of a challenge. The key defaults to one derived from SECRET_KEY.
+# Registration captcha (ALTCHA proof of work): the signing key defaults to one derived from
+# SECRET_KEY (derived).
 KIOSQUE_CAPTCHA_HMAC_KEY = (
     env.str("KIOSQUE_CAPTCHA_HMAC_KEY", "")
     or hmac.new(SECRET_KEY.encode(), b"kiosque.registration.captcha", hashlib.sha256).hexdigest()
 )
-KIOSQUE_CAPTCHA_COST = env.int("KIOSQUE_CAPTCHA_COST", 5000)
-KIOSQUE_CAPTCHA_SECONDS = env.int("KIOSQUE_CAPTCHA_SECONDS", 1200)
-
-KIOSQUE_MAIL_POLL_SECONDS = env.float("KIOSQUE_MAIL_POLL_SECONDS", 1.0)
-KIOSQUE_MAIL_BATCH_SIZE = env.int("KIOSQUE_MAIL_BATCH_SIZE", 50)
-# 1: each accepted message is marked sent at once, so a killed worker can resend only the
-# message in flight (the boundary SMTP itself forces). Larger values mark in groups (less CPU
-# per message, up to that many resent after a crash): kiosque/mail/delivery.py.
-KIOSQUE_MAIL_MARK_EVERY = env.int("KIOSQUE_MAIL_MARK_EVERY", 1)
-KIOSQUE_MAIL_MARK_MAX_DELAY_SECONDS = env.float("KIOSQUE_MAIL_MARK_MAX_DELAY_SECONDS", 0.2)
-KIOSQUE_MAIL_LEASE_SECONDS = env.int("KIOSQUE_MAIL_LEASE_SECONDS", 300)
-KIOSQUE_MAIL_MAX_ATTEMPTS = env.int("KIOSQUE_MAIL_MAX_ATTEMPTS", 30)
-KIOSQUE_MAIL_RETRY_BASE_SECONDS = env.int("KIOSQUE_MAIL_RETRY_BASE_SECONDS", 30)
-KIOSQUE_MAIL_RETRY_MAX_SECONDS = env.int("KIOSQUE_MAIL_RETRY_MAX_SECONDS", 3600)
-KIOSQUE_MAIL_BODY_RETENTION_DAYS = env.int("KIOSQUE_MAIL_BODY_RETENTION_DAYS", 30)
-KIOSQUE_DEV_MAILBOX_RETENTION_DAYS = env.int("KIOSQUE_DEV_MAILBOX_RETENTION_DAYS", 30)
-# Back-office (issue 4): temporary password of a new account, "complément" link lifetime.
-KIOSQUE_TEMPORARY_PASSWORD_DAYS = env.int("KIOSQUE_TEMPORARY_PASSWORD_DAYS", 7)
-KIOSQUE_CORRECTION_TOKEN_DAYS = env.int("KIOSQUE_CORRECTION_TOKEN_DAYS", 14)
 
 # OpenID Connect provider and Pro Santé Connect sign-in (kiosque.oidc).
 OAUTH2_PROVIDER = oidc_conf.provider_settings(env, KIOSQUE_BASE_URL)
@@ -278,20 +246,8 @@ KIOSQUE_PSC_ACR_VALUES = env.str("KIOSQUE_PSC_ACR_VALUES", "eidas1")
 # there, and `kiosque demo` points the DCC's tile and OpenID Connect client at it.
 KIOSQUE_DCC_DEMO_URL = env.str("KIOSQUE_DCC_DEMO_URL", "http://127.0.0.1:8001").rstrip("/")
 
-# Second factors (kiosque.mfa)
-KIOSQUE_MAIL_CODE_SECONDS = env.int("KIOSQUE_MAIL_CODE_SECONDS", 1200)
-KIOSQUE_STAFF_REQUIRE_TOTP = env.bool("KIOSQUE_STAFF_REQUIRE_TOTP", default=False)
-# Passkeys (WebAuthn; defaults and meaning in kiosque/mfa/conf.py and docs/configuration.md)
-KIOSQUE_PASSKEY_RP_ID = env.str("KIOSQUE_PASSKEY_RP_ID", "")
-KIOSQUE_PASSKEY_RP_NAME = env.str("KIOSQUE_PASSKEY_RP_NAME", "Kiosque")
-KIOSQUE_PASSKEY_ORIGINS = env.list("KIOSQUE_PASSKEY_ORIGINS", default=[])
-KIOSQUE_PASSKEY_CHALLENGE_SECONDS = env.int("KIOSQUE_PASSKEY_CHALLENGE_SECONDS", 300)
-KIOSQUE_PASSKEY_ALLOWED_AAGUIDS = env.list("KIOSQUE_PASSKEY_ALLOWED_AAGUIDS", default=[])
-
 # Logs (kiosque.core.observability): plain text, or JSON lines with KIOSQUE_LOG_FORMAT=json;
 # every record carries the request id (X-Request-ID) and path of its request.
-KIOSQUE_LOG_FORMAT = env.str("KIOSQUE_LOG_FORMAT", "plain")
-KIOSQUE_METRICS_TOKEN = env.str("KIOSQUE_METRICS_TOKEN", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -303,7 +259,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "json" if KIOSQUE_LOG_FORMAT == "json" else "plain",
+            "formatter": "json" if globals()["KIOSQUE_LOG_FORMAT"] == "json" else "plain",
             "filters": ["request"],
         }
     },

@@ -1,11 +1,11 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from kiosque.core import app_settings as core_settings
 from kiosque.core.observability.metrics import metrics_view
 
-admin.site.site_header = f"{settings.KIOSQUE_PLATFORM_NAME} — gestion"
-admin.site.site_title = settings.KIOSQUE_PLATFORM_NAME
+admin.site.site_header = f"{core_settings.PLATFORM_NAME} — gestion"
+admin.site.site_title = core_settings.PLATFORM_NAME
 admin.site.index_title = "Administration"
 
 urlpatterns = [
@@ -20,7 +20,7 @@ urlpatterns = [
     path("dev/", include("kiosque.mail.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("metrics", metrics_view, name="metrics"),
-    path(settings.KIOSQUE_ADMIN_PATH, admin.site.urls),
+    path(core_settings.ADMIN_PATH, admin.site.urls),
 ]
 
 handler403 = "kiosque.core.views.forbidden"

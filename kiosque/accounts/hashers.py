@@ -10,8 +10,9 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
+
+from kiosque.accounts import app_settings
 
 log = logging.getLogger("kiosque.accounts")
 
@@ -26,7 +27,7 @@ def _lower_own_priority() -> None:
 
     A refusal (a sandbox that forbids the call) leaves the priority as it is: an initializer
     that raised would break the pool, and every sign-in with it."""
-    steps = settings.KIOSQUE_ARGON2_NICE
+    steps = app_settings.ARGON2_NICE
     if steps <= 0 or not sys.platform.startswith("linux"):
         return
     thread = threading.get_native_id()
@@ -52,7 +53,7 @@ def hashing_pool() -> ThreadPoolExecutor:
         with _pool_lock:
             if _pool is None or _pool_pid != os.getpid():
                 _pool = ThreadPoolExecutor(
-                    max_workers=settings.KIOSQUE_ARGON2_CONCURRENCY,
+                    max_workers=app_settings.ARGON2_CONCURRENCY,
                     thread_name_prefix="argon2",
                     initializer=_lower_own_priority,
                 )
@@ -71,12 +72,12 @@ class KiosqueArgon2PasswordHasher(Argon2PasswordHasher):
 
     @property
     def memory_cost(self):
-        return settings.KIOSQUE_ARGON2_MEMORY_KIB
+        return app_settings.ARGON2_MEMORY_KIB
 
     @property
     def time_cost(self):
-        return settings.KIOSQUE_ARGON2_TIME_COST
+        return app_settings.ARGON2_TIME_COST
 
     @property
     def parallelism(self):
-        return settings.KIOSQUE_ARGON2_PARALLELISM
+        return app_settings.ARGON2_PARALLELISM

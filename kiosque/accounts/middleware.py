@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kiosque.accounts import conf
+from kiosque.accounts import app_settings
 from kiosque.accounts.flows import login, sessions
 from kiosque.core.durations import format_duration
 
@@ -21,12 +21,12 @@ EXPIRED_PASSWORD_URL_NAMES = ("accounts:password_change", "accounts:logout")
 def _message(reason: str) -> str:
     if reason == sessions.IDLE:
         return _("Vous avez été déconnecté après %(duration)s d'inactivité.") % {
-            "duration": format_duration(conf.get("KIOSQUE_SESSION_IDLE_SECONDS"))
+            "duration": format_duration(app_settings.SESSION_IDLE_SECONDS)
         }
     return _(
         "Vous avez été déconnecté : une session dure au plus %(duration)s. "
         "Veuillez vous authentifier à nouveau."
-    ) % {"duration": format_duration(conf.get("KIOSQUE_SESSION_ABSOLUTE_SECONDS"))}
+    ) % {"duration": format_duration(app_settings.SESSION_ABSOLUTE_SECONDS)}
 
 
 class SessionTimeoutMiddleware:

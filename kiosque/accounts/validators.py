@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from kiosque.accounts import conf
+from kiosque.accounts import app_settings
 
 
 @dataclass(frozen=True)
@@ -48,16 +48,19 @@ LABELS = {
 }
 
 SETTINGS = {
-    "length": "KIOSQUE_PASSWORD_MIN_LENGTH",
-    "lower": "KIOSQUE_PASSWORD_MIN_LOWER",
-    "upper": "KIOSQUE_PASSWORD_MIN_UPPER",
-    "digits": "KIOSQUE_PASSWORD_MIN_DIGITS",
-    "special": "KIOSQUE_PASSWORD_MIN_SPECIAL",
+    "length": "PASSWORD_MIN_LENGTH",
+    "lower": "PASSWORD_MIN_LOWER",
+    "upper": "PASSWORD_MIN_UPPER",
+    "digits": "PASSWORD_MIN_DIGITS",
+    "special": "PASSWORD_MIN_SPECIAL",
 }
 
 
 def rules() -> list[Rule]:
-    return [Rule(code, LABELS[code], int(conf.get(name))) for code, name in SETTINGS.items()]
+    return [
+        Rule(code, LABELS[code], int(getattr(app_settings, name)))
+        for code, name in SETTINGS.items()
+    ]
 
 
 def _rule_error(rule: Rule) -> ValidationError:
@@ -108,7 +111,7 @@ class PasswordHistoryValidator:
     def validate(self, password, user=None):
         if user is None or user.pk is None:
             return
-        count = conf.get("KIOSQUE_PASSWORD_HISTORY")
+        count = app_settings.PASSWORD_HISTORY
         hashes = user.password_history.values_list("password", flat=True)[:count]
         if any(check_password(password, encoded) for encoded in hashes):
             raise ValidationError(

@@ -1,5 +1,7 @@
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from kiosque.core import app_settings
+from kiosque.mail import app_settings as mail_settings
 
 ENV_BANNERS = {
     "dev": _("Environnement de développement"),
@@ -9,8 +11,8 @@ ENV_BANNERS = {
 
 def platform(request):
     return {
-        "platform_name": settings.KIOSQUE_PLATFORM_NAME,
-        "kiosque_env": settings.KIOSQUE_ENV,
-        "env_banner": ENV_BANNERS.get(settings.KIOSQUE_ENV),
-        "dev_mailbox_enabled": settings.KIOSQUE_DEV_MAILBOX,
+        "platform_name": app_settings.PLATFORM_NAME,
+        "kiosque_env": app_settings.ENV,
+        "env_banner": ENV_BANNERS.get(app_settings.ENV),
+        "dev_mailbox_enabled": mail_settings.DEV_MAILBOX,
     }

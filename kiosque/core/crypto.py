@@ -1,4 +1,4 @@
-"""Encryption of secrets at rest (TOTP keys) with the keys of settings.KIOSQUE_FIELD_KEYS.
+"""Encryption of secrets at rest (TOTP keys) with the keys of app_settings.FIELD_KEYS.
 
 The keys are Fernet keys, newest first: `encrypt` always uses the first one, `decrypt`
 accepts a token made with any of them, and `rotate` re-encrypts a token with the first.
@@ -9,8 +9,9 @@ To rotate: put a new key in front of KIOSQUE_FIELD_KEYS, deploy, run
 import functools
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from kiosque.core import app_settings
 
 __all__ = ["InvalidToken", "decrypt", "encrypt", "rotate"]
 
@@ -28,7 +29,7 @@ def _multi_fernet(keys: tuple[str, ...]) -> MultiFernet:
 
 
 def _cipher() -> MultiFernet:
-    return _multi_fernet(tuple(settings.KIOSQUE_FIELD_KEYS))
+    return _multi_fernet(tuple(app_settings.FIELD_KEYS))
 
 
 def encrypt(text: str) -> str:

@@ -9,7 +9,7 @@ history) then sees the real client.
 
 import ipaddress
 
-from django.conf import settings
+from kiosque.core import app_settings
 
 
 def _parse(value: str):
@@ -24,10 +24,7 @@ def _is_trusted(address, networks) -> bool:
 
 
 def trusted_networks() -> list:
-    return [
-        ipaddress.ip_network(entry, strict=False)
-        for entry in getattr(settings, "KIOSQUE_TRUSTED_PROXIES", [])
-    ]
+    return [ipaddress.ip_network(entry, strict=False) for entry in app_settings.TRUSTED_PROXIES]
 
 
 def client_address(remote_addr: str, forwarded_for: str, networks) -> str:

@@ -33,7 +33,6 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
 from django.core import checks
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
@@ -44,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kiosque.core import app_settings
 from kiosque.core.models import RateLimitCounter
 from kiosque.core.proxy import client_ip
 
@@ -103,7 +103,7 @@ def parse_rate(text: str) -> Rate:
 
 
 def _overrides() -> dict:
-    return getattr(settings, "KIOSQUE_RATE_LIMITS", None) or {}
+    return app_settings.RATE_LIMITS or {}
 
 
 def rate(name: str) -> Rate:

@@ -53,6 +53,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from kiosque.mail import app_settings
 from kiosque.mail.models import PURGED_BODY, OutboxMessage
 
 logger = logging.getLogger("kiosque.mail")
@@ -60,22 +61,18 @@ logger = logging.getLogger("kiosque.mail")
 Status = OutboxMessage.Status
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
 def lease_duration() -> timedelta:
-    return timedelta(seconds=_setting("KIOSQUE_MAIL_LEASE_SECONDS", 300))
+    return timedelta(seconds=app_settings.MAIL_LEASE_SECONDS)
 
 
 def max_attempts() -> int:
-    return _setting("KIOSQUE_MAIL_MAX_ATTEMPTS", 30)
+    return app_settings.MAIL_MAX_ATTEMPTS
 
 
 def backoff_delay(attempts: int) -> timedelta:
     """Delay before retry number `attempts` + 1: 30 s doubling, capped at 1 h, ±25 % jitter."""
-    base = _setting("KIOSQUE_MAIL_RETRY_BASE_SECONDS", 30)
-    cap = _setting("KIOSQUE_MAIL_RETRY_MAX_SECONDS", 3600)
+    base = app_settings.MAIL_RETRY_BASE_SECONDS
+    cap = app_settings.MAIL_RETRY_MAX_SECONDS
     delay = min(cap, base * 2 ** max(0, min(attempts - 1, 30)))
     jittered = delay * random.uniform(0.75, 1.25)
     return timedelta(seconds=min(cap, jittered))
@@ -153,11 +150,11 @@ def _owned(message: OutboxMessage, token: str):
 
 
 def mark_every() -> int:
-    return max(1, _setting("KIOSQUE_MAIL_MARK_EVERY", 1))
+    return max(1, app_settings.MAIL_MARK_EVERY)
 
 
 def mark_max_delay() -> float:
-    return _setting("KIOSQUE_MAIL_MARK_MAX_DELAY_SECONDS", 0.2)
+    return app_settings.MAIL_MARK_MAX_DELAY_SECONDS
 
 
 def _mark_sent_many(messages: list[OutboxMessage], token: str) -> None:
@@ -420,7 +417,7 @@ def deliver_due(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> PassResult:
     """One delivery pass: claim and send batches until nothing is due (or a stop is asked)."""
-    batch_size = batch_size or _setting("KIOSQUE_MAIL_BATCH_SIZE", 50)
+    batch_size = batch_size or app_settings.MAIL_BATCH_SIZE
     total = PassResult()
     while not should_stop():
         token, messages = claim_batch(batch_size, now)

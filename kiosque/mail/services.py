@@ -14,6 +14,7 @@ from django.template import TemplateDoesNotExist
 from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 
+from kiosque.core import app_settings as core_settings
 from kiosque.mail.models import OutboxMessage
 
 __all__ = ["enqueue", "render_email", "new_message_id"]
@@ -57,13 +58,13 @@ def _render_text(name: str, context: dict) -> str:
 def render_email(template_name: str, context: dict | None = None) -> tuple[str, str, str]:
     """Render (subject, text, html) in the current language; html is "" when no template."""
     full_context = {
-        "platform_name": settings.KIOSQUE_PLATFORM_NAME,
-        "base_url": settings.KIOSQUE_BASE_URL,
+        "platform_name": core_settings.PLATFORM_NAME,
+        "base_url": core_settings.BASE_URL,
         **(context or {}),
     }
     subject = _render_text(f"{template_name}_subject.txt", full_context)
     subject = " ".join(subject.split())
-    subject = f"[{settings.KIOSQUE_PLATFORM_NAME}] {subject}"
+    subject = f"[{core_settings.PLATFORM_NAME}] {subject}"
     text = _render_text(f"{template_name}.txt", full_context)
     try:
         html = render_to_string(f"{template_name}.html", full_context)

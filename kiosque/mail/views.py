@@ -6,7 +6,6 @@ professionals) off unless `KIOSQUE_DEV_MAILBOX` turns it on, and then for signed
 Refused requests get a 404, as when the mailbox is off.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -17,6 +16,8 @@ from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
+from kiosque.core import app_settings as core_settings
+from kiosque.mail import app_settings
 from kiosque.mail.models import DevMailboxMessage
 
 PAGE_SIZE = 50
@@ -32,11 +33,9 @@ HTML_BODY_CSP = {
 
 
 def _require_dev_mailbox(request) -> None:
-    if not settings.KIOSQUE_DEV_MAILBOX:
+    if not app_settings.DEV_MAILBOX:
         raise Http404
-    if settings.KIOSQUE_ENV != "dev" and not (
-        request.user.is_authenticated and request.user.is_staff
-    ):
+    if core_settings.ENV != "dev" and not (request.user.is_authenticated and request.user.is_staff):
         raise Http404
 
 

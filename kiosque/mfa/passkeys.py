@@ -46,7 +46,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from kiosque.mfa import conf
+from kiosque.mfa import app_settings
 from kiosque.mfa.models import Passkey
 
 CHALLENGES_SESSION_KEY = "_kiosque_passkey_challenges"
@@ -108,7 +108,7 @@ def _take_challenge(request, purpose: Purpose, user=None) -> bytes:
     request.session[CHALLENGES_SESSION_KEY] = challenges
     if not isinstance(entry, dict):
         raise PasskeyError(Failure.NO_CHALLENGE)
-    if time.time() - float(entry.get("at", 0)) > conf.get("KIOSQUE_PASSKEY_CHALLENGE_SECONDS"):
+    if time.time() - float(entry.get("at", 0)) > app_settings.PASSKEY_CHALLENGE_SECONDS:
         raise PasskeyError(Failure.NO_CHALLENGE, "expired")
     if entry.get("user") != (user.pk if user is not None else None):
         raise PasskeyError(Failure.NO_CHALLENGE, "another user")
@@ -116,7 +116,7 @@ def _take_challenge(request, purpose: Purpose, user=None) -> bytes:
 
 
 def _timeout_ms() -> int:
-    return conf.get("KIOSQUE_PASSKEY_CHALLENGE_SECONDS") * 1000
+    return app_settings.PASSKEY_CHALLENGE_SECONDS * 1000
 
 
 def _descriptors(passkeys) -> list[PublicKeyCredentialDescriptor]:
@@ -139,10 +139,10 @@ def _descriptors(passkeys) -> list[PublicKeyCredentialDescriptor]:
 
 def registration_options(request, user) -> str:
     """The JSON of PublicKeyCredentialCreationOptions for a new passkey of `user`."""
-    homologated = bool(conf.allowed_aaguids())
+    homologated = bool(app_settings.allowed_aaguids)
     options = generate_registration_options(
-        rp_id=conf.rp_id(),
-        rp_name=conf.get("KIOSQUE_PASSKEY_RP_NAME"),
+        rp_id=app_settings.rp_id,
+        rp_name=app_settings.PASSKEY_RP_NAME,
         user_name=user.get_username(),
         user_id=user_handle(user),
         user_display_name=user.get_full_name() or user.get_username(),
@@ -170,14 +170,14 @@ def verify_registration(request, user, credential: str, *, name: str) -> Passkey
         verified = verify_registration_response(
             credential=parsed,
             expected_challenge=challenge,
-            expected_rp_id=conf.rp_id(),
-            expected_origin=conf.origins(),
+            expected_rp_id=app_settings.rp_id,
+            expected_origin=app_settings.origins,
             require_user_verification=True,
         )
     except (WebAuthnException, ValueError, TypeError, KeyError) as error:
         raise PasskeyError(Failure.INVALID, str(error)) from error
     aaguid = str(verified.aaguid).lower()
-    allowed = conf.allowed_aaguids()
+    allowed = app_settings.allowed_aaguids
     if allowed and (verified.fmt == AttestationFormat.NONE or aaguid not in allowed):
         raise PasskeyError(Failure.AAGUID_NOT_ALLOWED, aaguid)
     if Passkey.objects.filter(credential_id=verified.credential_id).exists():
@@ -203,7 +203,7 @@ def authentication_options(request, purpose: Purpose, user=None) -> str:
     """Options for an assertion: of `user`'s passkeys, or of any discoverable one (user None)."""
     allow = _descriptors(Passkey.objects.filter(user=user)) if user is not None else []
     options = generate_authentication_options(
-        rp_id=conf.rp_id(),
+        rp_id=app_settings.rp_id,
         challenge=_new_challenge(request, purpose, user),
         timeout=_timeout_ms(),
         allow_credentials=allow,
@@ -245,8 +245,8 @@ def verify_assertion(request, purpose: Purpose, credential: str, *, user=None) -
         verified = verify_authentication_response(
             credential=parsed,
             expected_challenge=challenge,
-            expected_rp_id=conf.rp_id(),
-            expected_origin=conf.origins(),
+            expected_rp_id=app_settings.rp_id,
+            expected_origin=app_settings.origins,
             credential_public_key=bytes(passkey.public_key),
             credential_current_sign_count=0,  # checked atomically by claim_counter
             require_user_verification=True,

@@ -5,8 +5,9 @@ import time
 
 import pyotp
 import segno
-from django.conf import settings
 from django.utils.safestring import mark_safe
+
+from kiosque.core import app_settings as core_settings
 
 DIGITS = 6
 STEP_SECONDS = 30
@@ -38,7 +39,7 @@ def matching_step(secret: str, code: str, *, for_time: float | None = None) -> i
 
 
 def provisioning_uri(secret: str, account: str) -> str:
-    issuer = settings.KIOSQUE_PLATFORM_NAME
+    issuer = core_settings.PLATFORM_NAME
     return pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS).provisioning_uri(
         name=account, issuer_name=issuer
     )

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kiosque.mfa import app_settings
 from kiosque.mfa.models import MailedCode
 
 CODE_DIGITS = 6
@@ -71,7 +72,7 @@ def new_code() -> str:
 @dataclass(frozen=True)
 class MailedCodeProcess:
     purpose: str
-    lifetime: int | None = None  # seconds; None: settings.KIOSQUE_MAIL_CODE_SECONDS
+    lifetime: int | None = None  # seconds; None: app_settings.MAIL_CODE_SECONDS
     max_attempts: int = 5
     resend_after: int = 60
     max_codes: int = 5
@@ -81,7 +82,7 @@ class MailedCodeProcess:
     def lifetime_seconds(self) -> int:
         if self.lifetime is not None:
             return self.lifetime
-        return getattr(settings, "KIOSQUE_MAIL_CODE_SECONDS", 1200)
+        return app_settings.MAIL_CODE_SECONDS
 
     def code_hash(self, user_id: int, code: str) -> str:
         message = f"{self.purpose}:{user_id}:{code}".encode()

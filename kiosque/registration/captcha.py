@@ -19,7 +19,6 @@ from datetime import UTC, datetime, timedelta
 
 import altcha
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -27,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from kiosque.registration import app_settings
 from kiosque.registration.models import UsedChallenge
 
 TEST_SOLUTION = "PASSED"
@@ -48,7 +48,7 @@ MESSAGES = {
 
 
 def _key() -> str:
-    return settings.KIOSQUE_CAPTCHA_HMAC_KEY
+    return app_settings.CAPTCHA_HMAC_KEY
 
 
 def challenge(now=None) -> dict:
@@ -56,8 +56,8 @@ def challenge(now=None) -> dict:
     now = now or timezone.now()
     issued = altcha.create_challenge(
         algorithm=ALGORITHM,
-        cost=settings.KIOSQUE_CAPTCHA_COST,
-        expires_at=now + timedelta(seconds=settings.KIOSQUE_CAPTCHA_SECONDS),
+        cost=app_settings.CAPTCHA_COST,
+        expires_at=now + timedelta(seconds=app_settings.CAPTCHA_SECONDS),
         hmac_secret=_key(),
     )
     return issued.to_dict()
@@ -75,7 +75,7 @@ def verify(payload: str, now=None) -> None:
     payload = (payload or "").strip()
     if not payload:
         raise _refuse("required")
-    if getattr(settings, "KIOSQUE_CAPTCHA_TEST_MODE", False) and payload == TEST_SOLUTION:
+    if app_settings.CAPTCHA_TEST_MODE and payload == TEST_SOLUTION:
         return
     if len(payload) > MAX_PAYLOAD_LENGTH:
         raise _refuse("invalid")

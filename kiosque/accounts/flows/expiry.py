@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kiosque.accounts import conf
+from kiosque.accounts import app_settings
 from kiosque.accounts.backends import account_can_authenticate
 from kiosque.accounts.models import PasswordExpiryReminder
 from kiosque.mail.services import enqueue
@@ -15,7 +15,7 @@ from kiosque.mail.services import enqueue
 def expires_at(user):
     if user.password_changed_at is None:
         return None
-    return user.password_changed_at + timedelta(days=conf.get("KIOSQUE_PASSWORD_MAX_AGE_DAYS"))
+    return user.password_changed_at + timedelta(days=app_settings.PASSWORD_MAX_AGE_DAYS)
 
 
 def days_left(expiry, now) -> int:
@@ -32,10 +32,10 @@ def _due_reminder(remaining: timedelta, thresholds: list[int]) -> int | None:
 
 def send_reminders(now=None) -> int:
     now = now or timezone.now()
-    thresholds = sorted(conf.get("KIOSQUE_PASSWORD_REMINDER_DAYS"))
+    thresholds = sorted(app_settings.PASSWORD_REMINDER_DAYS)
     if not thresholds:
         return 0
-    max_age = timedelta(days=conf.get("KIOSQUE_PASSWORD_MAX_AGE_DAYS"))
+    max_age = timedelta(days=app_settings.PASSWORD_MAX_AGE_DAYS)
     users = (
         get_user_model()
         ._default_manager.filter(

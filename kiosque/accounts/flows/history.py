@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from kiosque.accounts import conf, useragent
+from kiosque.accounts import app_settings, useragent
 from kiosque.accounts.models import AttemptOutcome, ConnectionAttempt
 from kiosque.core.proxy import client_ip
 
@@ -35,7 +35,7 @@ def for_user(user):
 
 
 def _cutoff(now=None):
-    return (now or timezone.now()) - timedelta(days=conf.get("KIOSQUE_CONNECTION_HISTORY_DAYS"))
+    return (now or timezone.now()) - timedelta(days=app_settings.CONNECTION_HISTORY_DAYS)
 
 
 def purge(now=None) -> int:

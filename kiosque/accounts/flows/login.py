@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kiosque.accounts import conf
+from kiosque.accounts import app_settings
 from kiosque.accounts.backends import account_can_authenticate
 from kiosque.accounts.flows import credentials, history, stages, throttle
 from kiosque.accounts.models import AttemptOutcome, PasswordChangeReason
@@ -54,7 +54,7 @@ def find_user(identifier: str):
 def password_expired(user, now=None) -> bool:
     if user.password_changed_at is None:
         return False
-    max_age = timedelta(days=conf.get("KIOSQUE_PASSWORD_MAX_AGE_DAYS"))
+    max_age = timedelta(days=app_settings.PASSWORD_MAX_AGE_DAYS)
     return user.password_changed_at + max_age <= (now or timezone.now())
 
 
@@ -100,7 +100,7 @@ def _notify_lock(request, user) -> None:
 
     if not user.email:
         return
-    minutes = conf.get("KIOSQUE_LOGIN_LOCK_MINUTES")
+    minutes = app_settings.LOGIN_LOCK_MINUTES
     enqueue(
         "accounts/email/account_locked",
         to=[user.email],

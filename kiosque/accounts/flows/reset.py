@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kiosque.accounts import conf
+from kiosque.accounts import app_settings
 from kiosque.accounts.backends import account_can_authenticate
 from kiosque.accounts.flows import credentials, sessions
 from kiosque.accounts.models import PasswordResetToken
@@ -33,7 +33,7 @@ def hash_token(token: str) -> str:
 
 
 def valid_until(now=None) -> datetime:
-    return (now or timezone.now()) + timedelta(hours=conf.get("KIOSQUE_PASSWORD_RESET_HOURS"))
+    return (now or timezone.now()) + timedelta(hours=app_settings.PASSWORD_RESET_HOURS)
 
 
 def users_for_email(email: str):
@@ -45,9 +45,9 @@ def users_for_email(email: str):
 
 
 def _link(token: str) -> str:
-    from django.conf import settings
+    from kiosque.core import app_settings as core_settings
 
-    return settings.KIOSQUE_BASE_URL + reverse("accounts:password_reset_link", args=[token])
+    return core_settings.BASE_URL + reverse("accounts:password_reset_link", args=[token])
 
 
 def request_reset(request, email: str) -> datetime:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import logout as django_logout
 from django.utils import timezone
 
-from kiosque.accounts import conf
+from kiosque.accounts import app_settings
 from kiosque.accounts.models import UserSession
 from kiosque.audit.services import AuditAction, record
 from kiosque.core.proxy import client_ip
@@ -62,9 +62,9 @@ def expired(request) -> str | None:
         request.session[AUTH_AT] = request.session.get(AUTH_AT) or now
         request.session[SEEN_AT] = now
         return None
-    if now - auth_at > conf.get("KIOSQUE_SESSION_ABSOLUTE_SECONDS"):
+    if now - auth_at > app_settings.SESSION_ABSOLUTE_SECONDS:
         return ABSOLUTE
-    if now - seen_at > conf.get("KIOSQUE_SESSION_IDLE_SECONDS"):
+    if now - seen_at > app_settings.SESSION_IDLE_SECONDS:
         return IDLE
     return None
 
@@ -133,7 +133,7 @@ def purge_stale(now=None) -> int:
     from datetime import timedelta
 
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=conf.get("KIOSQUE_SESSION_ABSOLUTE_SECONDS"))
+    cutoff = now - timedelta(seconds=app_settings.SESSION_ABSOLUTE_SECONDS)
     rows = list(UserSession.objects.filter(created_at__lt=cutoff))
     for row in rows:
         end(row)

@@ -26,7 +26,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from kiosque.accounts import conf
+from kiosque.accounts import app_settings
 from kiosque.accounts.backends import account_can_authenticate
 
 SESSION_KEY = "_kiosque_login"
@@ -51,7 +51,7 @@ class SecondFactorStage(LoginStage):
 
     @classmethod
     def applies(cls, user) -> bool:
-        return conf.get("KIOSQUE_SECOND_FACTOR_REQUIRED")
+        return app_settings.SECOND_FACTOR_REQUIRED
 
 
 class PasswordChangeStage(LoginStage):
@@ -114,7 +114,7 @@ class LoginState:
 
 
 def _lifetime() -> int:
-    return getattr(settings, "KIOSQUE_LOGIN_STAGE_SECONDS", 1800)
+    return app_settings.LOGIN_STAGE_SECONDS
 
 
 def _save(request, state: LoginState) -> None:
@@ -214,4 +214,4 @@ def _finish(request, state: LoginState):
     signed_in.set_methods(request, state.methods)
     # The backend that checked the password (None: Django takes the one configured).
     django_login(request, user, backend=state.backend or None)
-    return redirect(state.next_url or getattr(settings, "LOGIN_REDIRECT_URL", "/"))
+    return redirect(state.next_url or settings.LOGIN_REDIRECT_URL)

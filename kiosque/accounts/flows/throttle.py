@@ -9,7 +9,7 @@ account, so both answer alike.
 
 import hashlib
 
-from kiosque.accounts import conf
+from kiosque.accounts import app_settings
 from kiosque.core import ratelimit
 from kiosque.core.ratelimit import Refusal, check, check_keys, record_failure
 
@@ -19,19 +19,19 @@ __all__ = ["Refusal", "check", "check_keys", "record_failure"]
 def _lockout(rate_name: str, delay_after: str) -> ratelimit.Lockout:
     return ratelimit.Lockout(
         rate_name=rate_name,
-        delay_after=conf.get(delay_after),
-        delay_seconds=conf.get("KIOSQUE_LOGIN_DELAY_SECONDS"),
-        delay_max_seconds=conf.get("KIOSQUE_LOGIN_DELAY_MAX_SECONDS"),
-        lock_seconds=conf.get("KIOSQUE_LOGIN_LOCK_MINUTES") * 60,
+        delay_after=getattr(app_settings, delay_after),
+        delay_seconds=app_settings.LOGIN_DELAY_SECONDS,
+        delay_max_seconds=app_settings.LOGIN_DELAY_MAX_SECONDS,
+        lock_seconds=app_settings.LOGIN_LOCK_MINUTES * 60,
     )
 
 
 def account_limits() -> ratelimit.Lockout:
-    return _lockout("login.account", "KIOSQUE_LOGIN_DELAY_AFTER")
+    return _lockout("login.account", "LOGIN_DELAY_AFTER")
 
 
 def ip_limits() -> ratelimit.Lockout:
-    return _lockout("login.ip", "KIOSQUE_LOGIN_IP_DELAY_AFTER")
+    return _lockout("login.ip", "LOGIN_IP_DELAY_AFTER")
 
 
 def account_key(user=None, identifier: str = "") -> str:

@@ -18,7 +18,6 @@ service or a server-side request forgery all come from loopback too).
 import hmac
 import os
 
-from django.conf import settings
 from django.db.models import Count, Min
 from django.http import HttpResponse
 from django.utils import timezone
@@ -32,6 +31,8 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+from kiosque.core import app_settings
 
 REQUEST_DURATION = Histogram(
     "kiosque_http_request_duration_seconds",
@@ -118,7 +119,7 @@ def exposition() -> bytes:
 
 
 def is_allowed(request) -> bool:
-    token = settings.KIOSQUE_METRICS_TOKEN
+    token = app_settings.METRICS_TOKEN
     if not token:
         return False
     scheme, _, given = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")

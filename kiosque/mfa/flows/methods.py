@@ -1,6 +1,6 @@
 """Which second factors a user may use at sign-in."""
 
-from django.conf import settings
+from kiosque.mfa import app_settings
 
 PASSKEY = "passkey"
 TOTP = "totp"
@@ -8,7 +8,7 @@ MAIL_CODE = "mail_code"
 
 
 def staff_requires_totp(user) -> bool:
-    return bool(getattr(settings, "KIOSQUE_STAFF_REQUIRE_TOTP", False) and user.is_staff)
+    return bool(app_settings.STAFF_REQUIRE_TOTP and user.is_staff)
 
 
 def has_totp(user) -> bool:

@@ -15,8 +15,7 @@ import secrets
 import time
 from dataclasses import asdict, dataclass, field
 
-from django.conf import settings
-
+from kiosque.accounts import app_settings as accounts_settings
 from kiosque.accounts.flows.signed_in import AMR_SESSION_KEY
 from kiosque.mfa import levels
 from kiosque.mfa.flows import methods, stage_state
@@ -36,7 +35,7 @@ class StepUp:
 
 
 def _lifetime() -> int:
-    return getattr(settings, "KIOSQUE_LOGIN_STAGE_SECONDS", 1800)
+    return accounts_settings.LOGIN_STAGE_SECONDS
 
 
 def begin(request, level: str, *, next_url: str, application: str = "") -> None:

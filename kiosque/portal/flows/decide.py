@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kiosque.audit.services import AuditAction, record
-from kiosque.portal.flows._common import ensure_referent, mail_user
+from kiosque.portal.flows._common import mail_user
 from kiosque.portal.models import (
     AccessGrant,
     AccessRequest,
@@ -19,6 +19,7 @@ from kiosque.portal.models import (
     CommunityMembership,
 )
 from kiosque.portal.services.access import account_is_usable
+from kiosque.portal.services.referents import ensure_referent
 
 
 def _already_decided() -> ValidationError:

@@ -8,8 +8,7 @@ request at once, so the user, already signed in to Kiosque, lands signed in.
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.conf import settings
-
+from kiosque.core import app_settings as core_settings
 from kiosque.portal.models import Application
 
 
@@ -17,7 +16,7 @@ def launch_target(application: Application) -> str:
     """The address a tile opens ("" when the application has none)."""
     if not application.initiate_login_uri:
         return application.launch_url
-    params = {"iss": settings.KIOSQUE_BASE_URL}
+    params = {"iss": core_settings.BASE_URL}
     if application.launch_url:
         params["target_link_uri"] = application.launch_url
     parts = urlsplit(application.initiate_login_uri)

@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kiosque.audit.services import AuditAction, record
-from kiosque.portal.flows._common import ensure_referent, mail_user
+from kiosque.portal.flows._common import mail_user
 from kiosque.portal.models import AccessGrant
+from kiosque.portal.services.referents import ensure_referent
 
 
 def revoke(referent, access: AccessGrant, reason: str = "", *, request=None) -> None:

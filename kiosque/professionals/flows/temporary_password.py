@@ -4,11 +4,11 @@ the forced password change). The clear value goes nowhere but the caller's outbo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from kiosque.accounts.flows import credentials
 from kiosque.accounts.passwords import generate_password
+from kiosque.professionals import app_settings
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class TemporaryPassword:
 
 
 def valid_days() -> int:
-    return int(getattr(settings, "KIOSQUE_TEMPORARY_PASSWORD_DAYS", 7))
+    return app_settings.TEMPORARY_PASSWORD_DAYS
 
 
 def issue(user, *, request=None) -> TemporaryPassword:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from kiosque.audit.services import AuditAction, record
+from kiosque.core import app_settings as core_settings
 from kiosque.mail.services import enqueue
 from kiosque.portal.flows.interests import interests_to_requests
 from kiosque.professionals.flows.provision import ProvisionedAccount, provision_account
@@ -16,7 +17,7 @@ CREDENTIALS_TEMPLATE = "backoffice/email/credentials"
 
 
 def portal_url() -> str:
-    return settings.KIOSQUE_BASE_URL + settings.LOGIN_URL
+    return core_settings.BASE_URL + settings.LOGIN_URL
 
 
 def enqueue_credentials(account_user, issued, *, first_account: bool):

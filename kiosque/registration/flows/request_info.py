@@ -5,13 +5,14 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from kiosque.audit.services import AuditAction, record
+from kiosque.core import app_settings as core_settings
 from kiosque.mail.services import enqueue
+from kiosque.registration import app_settings
 from kiosque.registration.flows.decision import claim
 from kiosque.registration.models import RegistrationStatus
 
@@ -23,11 +24,11 @@ def token_hash(token: str) -> str:
 
 
 def token_days() -> int:
-    return int(getattr(settings, "KIOSQUE_CORRECTION_TOKEN_DAYS", 14))
+    return app_settings.CORRECTION_TOKEN_DAYS
 
 
 def correction_url(token: str) -> str:
-    return settings.KIOSQUE_BASE_URL + reverse("registration:correction", args=[token])
+    return core_settings.BASE_URL + reverse("registration:correction", args=[token])
 
 
 def request_info(registration_id: int, *, by, question: str, request=None):

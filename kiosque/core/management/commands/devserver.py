@@ -11,6 +11,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from kiosque.mail import app_settings as mail_settings
 from kiosque.oidc import demo as dcc_demo
 
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
                 )
             )  # it prints its own address once it listens
         self.stdout.write(f"Kiosque: http://{options['bind']}/")
-        if settings.KIOSQUE_DEV_MAILBOX:
+        if mail_settings.DEV_MAILBOX:
             self.stdout.write(
                 f"Boîte aux lettres de développement : http://{options['bind']}/dev/mailbox/"
             )

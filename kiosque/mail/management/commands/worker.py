@@ -4,11 +4,11 @@ import logging
 import signal
 import threading
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
 from kiosque.core import jobs
+from kiosque.mail import app_settings
 from kiosque.mail.delivery import PassResult, deliver_due
 
 logger = logging.getLogger("kiosque.mail")
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once=False, poll=None, no_jobs=False, **options):
-        poll = settings.KIOSQUE_MAIL_POLL_SECONDS if poll is None else poll
+        poll = app_settings.MAIL_POLL_SECONDS if poll is None else poll
         stop = threading.Event()
         self._install_signal_handlers(stop)
         if not no_jobs:

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from kiosque.accounts import roles
 from kiosque.portal.flows import decide, revoke
-from kiosque.portal.flows._common import referent_applications
 from kiosque.portal.forms import (
     AskInfoForm,
     GrantForm,
@@ -28,6 +27,7 @@ from kiosque.portal.forms import (
 )
 from kiosque.portal.models import AccessGrant, AccessRequest, CommunityMembership
 from kiosque.portal.services.access import account_is_usable
+from kiosque.portal.services.referents import referent_applications
 
 PAGE_SIZE = 50
 

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from kiosque.mfa import levels
 from kiosque.portal.flows import launch, ordering, request_access
-from kiosque.portal.flows._common import referent_applications
 from kiosque.portal.forms import AccessRequestForm, ReplyForm
 from kiosque.portal.models import AccessRequest, Application
 from kiosque.portal.services.access import applications_for, has_access
+from kiosque.portal.services.referents import referent_applications
 
 
 def _latest_requests(user) -> dict[int, AccessRequest]:
