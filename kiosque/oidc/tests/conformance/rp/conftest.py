@@ -83,7 +83,7 @@ class Driver:
         """The error openid-client reports (the call is expected to fail)."""
         answer = self.call(op, **request)
         assert not answer["ok"], f"{op} unexpectedly succeeded: {answer}"
-        return answer["error"]
+        return {**answer["error"], "exchanges": answer["exchanges"]}
 
     def close(self):
         self._process.stdin.close()
