@@ -62,7 +62,7 @@ async function browse(url, cookie, init = {}) {
 }
 
 async function authorize(config, req) {
-  const params = { redirect_uri: req.rp.redirect_uri, scope: 'openid', ...(req.params ?? {}) };
+  const params = { redirect_uri: req.rp.redirect_uri, scope: 'openid' };
   const checks = {};
   if (req.pkce !== false) {
     checks.pkceCodeVerifier = oidc.randomPKCECodeVerifier();
@@ -71,6 +71,7 @@ async function authorize(config, req) {
   }
   if (req.nonce !== false) params.nonce = checks.expectedNonce = oidc.randomNonce();
   params.state = checks.expectedState = oidc.randomState();
+  Object.assign(params, req.params ?? {}); // the test's parameters win (null: left out)
   for (const [key, value] of Object.entries(params)) if (value === null) delete params[key];
   const url = oidc.buildAuthorizationUrl(config, params);
   const answer = await browse(url, req.cookie);
