@@ -48,3 +48,30 @@ def test_rfc6749_4_1_2_1_response_type_not_offered_is_unsupported_response_type(
     )
     assert answer["location"].startswith(rp.redirect_uri)
     assert "error=unsupported_response_type" in answer["location"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "OpenID Connect RP-Initiated Logout 1.0 §2: OPs MUST support HTTP GET and POST at the "
+        "Logout Endpoint (form serialization); a POSTed logout request of an application "
+        "(id_token_hint, post_logout_redirect_uri, state) gets 403 from Kiosque (CSRF check)"
+    ),
+)
+def test_rp_initiated_logout_2_post_is_supported(openid_client, register, session):
+    rp = register()
+    _user, cookie = session(rp)
+    tokens = openid_client.ok("code_flow", rp=rp.as_json(), cookie=cookie)["tokens"]
+    answer = openid_client.ok(
+        "end_session",
+        rp=rp.as_json(),
+        cookie=cookie,
+        method="POST",
+        params={
+            "id_token_hint": tokens["id_token"],
+            "post_logout_redirect_uri": rp.post_logout_redirect_uri,
+            "state": "s",
+        },
+    )
+    assert answer["status"] == 302, (answer["status"], answer["body"][:300])
+    assert answer["location"] == f"{rp.post_logout_redirect_uri}?state=s"
