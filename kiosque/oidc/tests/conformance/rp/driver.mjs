@@ -225,17 +225,24 @@ const ops = {
     return { uri: await listen() };
   },
 
-  // The logout tokens received since the last call, each verified against Kiosque's keys.
+  async backchannel_clear() {
+    received.splice(0);
+    return {};
+  },
+
+  // The logout tokens received since the last call, each verified against Kiosque's keys as
+  // the application registered at its path would ({"rps": {path: rp}}).
   async backchannel_received(req) {
-    const config = await configure(req.rp);
     const out = [];
     for (const delivery of received.splice(0)) {
       const form = new URLSearchParams(delivery.body);
       const token = form.get('logout_token');
+      const rp = req.rps[delivery.path];
       let verified = null;
       let failure = null;
       try {
-        verified = await verifyLogoutToken(config, token, req.alg);
+        if (!rp) throw new Error(`no application registered at ${delivery.path}`);
+        verified = await verifyLogoutToken(await configure(rp), token, rp.id_token_alg);
       } catch (error) {
         failure = describe(error);
       }

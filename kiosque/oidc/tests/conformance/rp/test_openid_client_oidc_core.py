@@ -117,9 +117,9 @@ def test_3_1_2_1_max_age_zero_requires_a_new_sign_in(openid_client, confidential
 
 def test_3_1_2_1_acr_values_met_by_the_session(openid_client, confidential):
     rp, _user, cookie = confidential
-    claims = _flow(
-        openid_client, rp, cookie, params={"acr_values": "urn:kiosque:loa:totp"}
-    )["tokens"]["claims"]
+    claims = _flow(openid_client, rp, cookie, params={"acr_values": "urn:kiosque:loa:totp"})[
+        "tokens"
+    ]["claims"]
     assert claims["acr"] == "urn:kiosque:loa:totp"
 
 
@@ -152,7 +152,10 @@ def test_5_3_userinfo_sub_matches_the_id_token(openid_client, register, session)
     tokens = _flow(openid_client, rp, cookie, params={"scope": "openid profile email"})["tokens"]
     # fetchUserInfo refuses a response whose sub differs from the expected one (§5.3.2).
     userinfo = openid_client.ok(
-        "userinfo", rp=rp.as_json(), access_token=tokens["access_token"], sub=tokens["claims"]["sub"]
+        "userinfo",
+        rp=rp.as_json(),
+        access_token=tokens["access_token"],
+        sub=tokens["claims"]["sub"],
     )["userinfo"]
     assert userinfo["email"] == "marie.curie@exemple.fr"
     assert userinfo["family_name"] == user.last_name
@@ -162,7 +165,10 @@ def test_5_4_claims_follow_the_scopes(openid_client, confidential):
     rp, _user, cookie = confidential
     tokens = _flow(openid_client, rp, cookie, params={"scope": "openid"})["tokens"]
     userinfo = openid_client.ok(
-        "userinfo", rp=rp.as_json(), access_token=tokens["access_token"], sub=tokens["claims"]["sub"]
+        "userinfo",
+        rp=rp.as_json(),
+        access_token=tokens["access_token"],
+        sub=tokens["claims"]["sub"],
     )["userinfo"]
     assert "email" not in userinfo
     assert "family_name" not in userinfo
@@ -172,12 +178,13 @@ def test_12_2_refreshed_id_token_keeps_iss_sub_aud_and_auth_time(openid_client, 
     rp, _user, cookie = confidential
     first = _flow(openid_client, rp, cookie)["tokens"]
     assert first["refresh_token"]
-    refreshed = openid_client.ok(
-        "refresh", rp=rp.as_json(), refresh_token=first["refresh_token"]
-    )["tokens"]
+    refreshed = openid_client.ok("refresh", rp=rp.as_json(), refresh_token=first["refresh_token"])[
+        "tokens"
+    ]
     for claim in ("iss", "sub", "aud", "auth_time"):
         assert refreshed["claims"][claim] == first["claims"][claim], claim
     assert refreshed["claims"]["iat"] >= first["claims"]["iat"]
-    assert "nonce" not in refreshed["claims"] or refreshed["claims"]["nonce"] == first["claims"][
-        "nonce"
-    ]
+    assert (
+        "nonce" not in refreshed["claims"]
+        or refreshed["claims"]["nonce"] == first["claims"]["nonce"]
+    )

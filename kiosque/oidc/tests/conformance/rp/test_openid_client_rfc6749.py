@@ -75,7 +75,9 @@ def test_5_2_wrong_secret_is_401_invalid_client(openid_client, confidential):
     assert exchange_to(error, "/oidc/token/")["status"] == 401
     # Reported in the body or in the WWW-Authenticate challenge (scheme: see
     # test_found_violations.py::test_rfc6749_5_2_challenge_matches_the_basic_scheme_used).
-    codes = {error.get("error")} | {c["parameters"].get("error") for c in error.get("challenges", [])}
+    codes = {error.get("error")} | {
+        c["parameters"].get("error") for c in error.get("challenges", [])
+    }
     assert "invalid_client" in codes
 
 
@@ -110,9 +112,9 @@ def test_5_2_unsupported_grant_type(openid_client, confidential, provider):
 def test_6_refresh_gives_a_new_access_token(openid_client, confidential):
     rp, cookie = confidential
     first = _flow(openid_client, rp, cookie)["tokens"]
-    refreshed = openid_client.ok(
-        "refresh", rp=rp.as_json(), refresh_token=first["refresh_token"]
-    )["tokens"]
+    refreshed = openid_client.ok("refresh", rp=rp.as_json(), refresh_token=first["refresh_token"])[
+        "tokens"
+    ]
     assert refreshed["access_token"] != first["access_token"]
     assert refreshed["token_type"].lower() == "bearer"
 

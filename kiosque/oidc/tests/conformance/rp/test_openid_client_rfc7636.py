@@ -36,7 +36,11 @@ def test_4_5_missing_verifier_is_refused(openid_client, register, session):
     _user, cookie = session(rp)
     answer = openid_client.ok("authorize", rp=rp.as_json(), cookie=cookie)
     error = openid_client.refused(
-        "callback", rp=rp.as_json(), location=answer["location"], checks=answer["checks"], verifier=None
+        "callback",
+        rp=rp.as_json(),
+        location=answer["location"],
+        checks=answer["checks"],
+        verifier=None,
     )
     # RFC 6749 §5.2: a missing parameter is invalid_request (invalid_grant: accepted too).
     assert error["error"] in {"invalid_request", "invalid_grant"}
