@@ -9,12 +9,15 @@ nothing reads the provider library's models.
 import itertools
 import json
 import os
+import re
 import selectors
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
+import requests
 from django.conf import settings as django_settings
 from joserfc.jwk import RSAKey
 
@@ -196,3 +199,49 @@ def exchange_to(answer_or_error, endpoint_suffix: str) -> dict:
     matching = [e for e in exchanges if e["url"].split("?")[0].endswith(endpoint_suffix)]
     assert matching, [e["url"] for e in exchanges]
     return matching[-1]
+
+
+PASSWORD = "Conformite-Kiosque-2026"
+
+
+@pytest.fixture
+def password_account(settings, register, make_user, grant):
+    """(rp, user) for a sign-in through Kiosque's real pages: an application whose level is
+    the password alone, a user with a password, second factor not required."""
+    settings.KIOSQUE_SECOND_FACTOR_REQUIRED = False
+    settings.KIOSQUE_ARGON2_MEMORY_KIB = 64  # cheap hashing for the test
+    settings.KIOSQUE_ARGON2_TIME_COST = 1
+
+    def make(**options):
+        rp = register(required_level="pwd", **options)
+        user = make_user()
+        user.set_password(PASSWORD)
+        user.save()
+        grant(user, rp.client)
+        return rp, user
+
+    return make
+
+
+def sign_in_through_the_pages(
+    base_url: str, location: str, user, browser: requests.Session | None = None
+) -> tuple[str, str]:
+    """Follow Kiosque's redirect to its sign-in page, fill in the form as a person would,
+    and follow the redirects back to the authorization endpoint until it answers the
+    application. Returns (the callback URL, the browser's Cookie header)."""
+    browser = browser or requests.Session()
+    url = urljoin(base_url, location)
+    page = browser.get(url, allow_redirects=False, timeout=10)
+    assert page.status_code == 200, (page.status_code, page.headers.get("Location"))
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page.text))
+    fields.update(username=user.username, password=PASSWORD)
+    response = browser.post(
+        page.url, data=fields, headers={"Referer": page.url}, allow_redirects=False, timeout=15
+    )
+    for _ in range(10):
+        assert response.status_code == 302, (response.status_code, response.text[:500])
+        target = urljoin(base_url, response.headers["Location"])
+        if target.startswith(REDIRECT_URI):
+            return target, cookie_of(browser)
+        response = browser.get(target, allow_redirects=False, timeout=10)
+    raise AssertionError(f"no way back to the application from {target}")

@@ -9,7 +9,7 @@ import pytest
 
 from kiosque.oidc.tests.conformance.rp.conftest import cookie_of
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]  # node process
 
 EVENT = "http://schemas.openid.net/event/backchannel-logout"
 

@@ -6,7 +6,7 @@ import pytest
 
 from kiosque.oidc.tests.conformance.rp.conftest import exchange_to, header
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]  # node process
 
 
 @pytest.fixture

@@ -8,9 +8,13 @@ passing means Kiosque's answer satisfied it.
 
 import pytest
 
-from kiosque.oidc.tests.conformance.rp.conftest import exchange_to, header
+from kiosque.oidc.tests.conformance.rp.conftest import (
+    exchange_to,
+    header,
+    sign_in_through_the_pages,
+)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]  # node process
 
 
 @pytest.fixture
@@ -188,3 +192,17 @@ def test_12_2_refreshed_id_token_keeps_iss_sub_aud_and_auth_time(openid_client, 
         "nonce" not in refreshed["claims"]
         or refreshed["claims"]["nonce"] == first["claims"]["nonce"]
     )
+
+
+def test_3_1_2_3_sign_in_through_the_pages_then_the_code(openid_client, password_account, provider):
+    # No session: Kiosque shows its sign-in page, the user fills it in, and the authorization
+    # request resumes; openid-client validates the ID token of that fresh sign-in.
+    rp, user = password_account()
+    start = openid_client.ok("authorize", rp=rp.as_json(), cookie=None)
+    assert start["location"].startswith("/connexion/")
+    callback, _cookie = sign_in_through_the_pages(provider, start["location"], user)
+    tokens = openid_client.ok(
+        "callback", rp=rp.as_json(), location=callback, checks=start["checks"]
+    )["tokens"]
+    assert tokens["claims"]["acr"] == "urn:kiosque:loa:pwd"
+    assert tokens["claims"]["amr"] == ["pwd"]
