@@ -1,6 +1,7 @@
 """RFC 6749 (OAuth 2.0): the authorization and token endpoints, through openid-client."""
 
 import base64
+from urllib.parse import urlencode
 
 import pytest
 
@@ -127,3 +128,63 @@ def test_6_refresh_token_of_another_client_is_invalid_grant(openid_client, regis
         "refresh", rp=second.as_json(), refresh_token=tokens["refresh_token"]
     )
     assert error["error"] == "invalid_grant"
+
+
+def _raw_authorize(openid_client, provider, rp, cookie, query):
+    return openid_client.ok(
+        "http", url=f"{provider}/oidc/authorize/?{query}", headers={"cookie": cookie}
+    )
+
+
+def _query(rp, **extra):
+    params = {
+        "response_type": "code",
+        "client_id": rp.client_id,
+        "redirect_uri": rp.redirect_uri,
+        "scope": "openid",
+        "state": "s",
+        "nonce": "n",
+        "code_challenge": "a" * 43,
+        "code_challenge_method": "S256",
+        **extra,
+    }
+    return urlencode(params)
+
+
+def test_3_1_a_repeated_parameter_is_refused(openid_client, confidential, provider):
+    rp, cookie = confidential
+    for repeated in ("scope=openid%20email", "state=t", "redirect_uri=x"):
+        answer = _raw_authorize(openid_client, provider, rp, cookie, f"{_query(rp)}&{repeated}")
+        location = answer["headers"].get("location", "")
+        assert "code=" not in location, repeated
+        assert answer["status"] == 400 or "error=invalid_request" in location, repeated
+
+
+def test_3_1_a_parameter_without_value_is_as_if_omitted(openid_client, confidential, provider):
+    rp, cookie = confidential
+    answer = _raw_authorize(openid_client, provider, rp, cookie, _query(rp, prompt=""))
+    assert "code=" in answer["headers"]["location"]
+
+
+def test_2_3_1_basic_credentials_are_form_encoded(openid_client, register, session):
+    # openid-client form-encodes client_id and secret before Base64 (RFC 6749 §2.3.1).
+    rp = register(secret="a+b c/é%:x")
+    _user, cookie = session(rp)
+    assert openid_client.ok("code_flow", rp=rp.as_json(), cookie=cookie)["tokens"]["id_token"]
+
+
+def test_5_2_missing_code_is_invalid_request(openid_client, confidential, provider):
+    rp, _cookie = confidential
+    basic = base64.b64encode(f"{rp.client_id}:{rp.client_secret}".encode()).decode()
+    answer = openid_client.ok(
+        "http",
+        url=f"{provider}/oidc/token/",
+        method="POST",
+        headers={
+            "authorization": f"Basic {basic}",
+            "content-type": "application/x-www-form-urlencoded",
+        },
+        body=f"grant_type=authorization_code&redirect_uri={rp.redirect_uri}",
+    )
+    assert answer["status"] == 400
+    assert '"invalid_request"' in answer["body"]

@@ -1,5 +1,7 @@
 """RFC 7662 (Token introspection), through openid-client's tokenIntrospection()."""
 
+import base64
+
 import pytest
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]  # node process
@@ -66,3 +68,20 @@ def test_4_token_of_another_client_is_not_disclosed(openid_client, issued, regis
     rp, tokens = issued
     other = register()
     assert _introspect(openid_client, other, tokens["access_token"])["active"] is False
+
+
+def test_2_1_token_is_required(openid_client, issued, provider):
+    rp, _tokens = issued
+    basic = base64.b64encode(f"{rp.client_id}:{rp.client_secret}".encode()).decode()
+    answer = openid_client.ok(
+        "http",
+        url=f"{provider}/oidc/introspect/",
+        method="POST",
+        headers={
+            "authorization": f"Basic {basic}",
+            "content-type": "application/x-www-form-urlencoded",
+        },
+        body="",
+    )
+    assert answer["status"] == 400
+    assert '"invalid_request"' in answer["body"]
