@@ -89,13 +89,14 @@ function tokens(response) {
   return out;
 }
 
+// The token request for the callback URL; `verifier` replaces the PKCE verifier (null: none
+// sent), `max_age` makes openid-client require and check auth_time.
 async function callback(config, location, checks, req) {
-  const options = {};
   const grantChecks = { ...checks, idTokenExpected: req.id_token_expected ?? true };
   if (req.max_age !== undefined) grantChecks.maxAge = req.max_age;
   if (req.verifier !== undefined) grantChecks.pkceCodeVerifier = req.verifier ?? undefined;
   return tokens(
-    await oidc.authorizationCodeGrant(config, new URL(location), grantChecks, undefined, options),
+    await oidc.authorizationCodeGrant(config, new URL(location), grantChecks),
   );
 }
 
