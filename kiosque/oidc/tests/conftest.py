@@ -250,6 +250,8 @@ def psc_provider(provider, settings, tmp_path):
         "CLIENT_ID": client_id,
         "CLIENT_SECRET": secret,
         "REDIRECT_URI": f"{provider}/connexion/psc/retour/",
+        "POST_LOGOUT_REDIRECT_URI": f"{provider}/connexion/",
+        "BACKCHANNEL_LOGOUT_URI": f"{provider}/connexion/psc/deconnexion-backchannel/",
     }
     log_path = tmp_path / "psc-provider.log"
     with open(log_path, "w") as log:
