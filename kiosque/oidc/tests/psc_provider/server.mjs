@@ -8,12 +8,19 @@
 // anything else for the CPS card and its PIN. Both reach acr "eidas1"; amr tells them
 // apart (docs/identification-levels.md, "Pro Santé Connect").
 // Signing out at /session/end (as PSC's own page does) sends the back-channel logout.
+import { generateKeyPairSync, sign } from "node:crypto";
+
 import Provider from "oidc-provider";
 
 const { PORT, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, POST_LOGOUT_REDIRECT_URI, BACKCHANNEL_LOGOUT_URI } =
   process.env;
 const issuer = `http://127.0.0.1:${PORT}`;
 const ACCOUNT_PREFIX = "psc-";
+// PSC's signing key, known here so that the tests can have a logout_token signed with it
+// (POST /test/logout-token), a forged one included.
+const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const KID = "psc-test-key";
+const SIGNING_JWK = { ...privateKey.export({ format: "jwk" }), kid: KID, alg: "RS256", use: "sig" };
 // RFC 8176 values: the CPS card is a smart card unlocked by a PIN; the e-CPS is a mobile
 // application confirmed on a second channel with its PIN.
 const MEANS = {
@@ -62,6 +69,7 @@ function claimsOf(accountId) {
 }
 
 const provider = new Provider(issuer, {
+  jwks: { keys: [SIGNING_JWK] },
   clients: [
     {
       client_id: CLIENT_ID,
@@ -78,7 +86,7 @@ const provider = new Provider(issuer, {
   ],
   scopes: ["openid", "scope_all"],
   claims: {
-    openid: ["sub"],
+    openid: ["sub", "amr"], // PSC sends amr in the ID token
     scope_all: [
       "SubjectNameID",
       "SubjectRefPro",
@@ -88,6 +96,7 @@ const provider = new Provider(issuer, {
       "preferred_username",
     ],
     acr: null,
+    amr: null,
   },
   acrValues: ["eidas1"],
   pkce: { required: () => true },
@@ -152,6 +161,24 @@ provider.use(async (ctx, next) => {
     return undefined;
   }
   return next();
+});
+
+function b64url(value) {
+  return Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
+}
+
+// Test hook: a JWT with the claims posted (JSON), signed with PSC's key, so the tests can
+// check how Kiosque refuses a logout_token signed right but wrong in its claims.
+provider.use(async (ctx, next) => {
+  if (ctx.path !== "/test/logout-token" || ctx.method !== "POST") return next();
+  const chunks = [];
+  for await (const chunk of ctx.req) chunks.push(chunk);
+  const claims = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  const input = `${b64url({ alg: "RS256", kid: KID, typ: "logout+jwt" })}.${b64url(claims)}`;
+  const signature = sign("sha256", Buffer.from(input), privateKey).toString("base64url");
+  ctx.type = "text/plain";
+  ctx.body = `${input}.${signature}`;
+  return undefined;
 });
 
 provider.listen(Number(PORT), "127.0.0.1", () => {
