@@ -195,8 +195,8 @@ def backchannel_logout(request):
     try:
         psc_logout.backchannel_logout(request, token)
     except psc_logout.InvalidLogoutToken:
-        return HttpResponse(status=400, headers={"Cache-Control": "no-store"})
+        return HttpResponse(status=400)
     except (RequestException, ValueError) as error:
         log.warning("Pro Santé Connect keys unreachable: %s", type(error).__name__)
-        return HttpResponse(status=503, headers={"Cache-Control": "no-store"})
-    return HttpResponse(status=200, headers={"Cache-Control": "no-store"})
+        return HttpResponse(status=503)
+    return HttpResponse(status=200)

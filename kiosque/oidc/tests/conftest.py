@@ -251,7 +251,9 @@ def psc_provider(provider, settings, tmp_path):
         "CLIENT_SECRET": secret,
         "REDIRECT_URI": f"{provider}/connexion/psc/retour/",
         "POST_LOGOUT_REDIRECT_URI": f"{provider}/connexion/",
-        "BACKCHANNEL_LOGOUT_URI": f"{provider}/connexion/psc/deconnexion-backchannel/",
+        # By address: node may resolve "localhost" to ::1, where the live server is not.
+        "BACKCHANNEL_LOGOUT_URI": provider.replace("://localhost:", "://127.0.0.1:")
+        + "/connexion/psc/deconnexion-backchannel/",
     }
     log_path = tmp_path / "psc-provider.log"
     with open(log_path, "w") as log:

@@ -70,6 +70,12 @@ function claimsOf(accountId) {
 
 const provider = new Provider(issuer, {
   jwks: { keys: [SIGNING_JWK] },
+  // Everything runs on loopback here: let the back-channel logout reach Kiosque there
+  // (oidc-provider refuses special-use addresses by default, as a real PSC would).
+  fetch: (url, options) => {
+    const { dispatcher, ...rest } = options;
+    return globalThis.fetch(url, rest);
+  },
   clients: [
     {
       client_id: CLIENT_ID,
@@ -179,6 +185,10 @@ provider.use(async (ctx, next) => {
   ctx.type = "text/plain";
   ctx.body = `${input}.${signature}`;
   return undefined;
+});
+
+provider.on("backchannel.error", (ctx, error, client) => {
+  console.log(`back-channel logout to ${client.clientId} failed: ${error.message} ${error.cause}`);
 });
 
 provider.listen(Number(PORT), "127.0.0.1", () => {
