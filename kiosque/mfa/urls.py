@@ -22,9 +22,7 @@ urlpatterns = [
 ]
 
 urlpatterns += [
-    path(
-        "connexion/cle-d-acces/options/", passkeys.login_options, name="passkey_login_options"
-    ),
+    path("connexion/cle-d-acces/options/", passkeys.login_options, name="passkey_login_options"),
     path("connexion/cle-d-acces/", passkeys.login, name="passkey_login"),
     path(
         "connexion/second-facteur/cle-d-acces/options/",

@@ -75,7 +75,7 @@ def start(request):
 @require_POST
 @ratelimit.limit("psc.start", backend="cache")
 def link_start(request):
-    """"Associer Pro Santé Connect" on "Mon compte": PSC authenticates the professional
+    """ "Associer Pro Santé Connect" on "Mon compte": PSC authenticates the professional
     afresh (prompt=login), the return checks the identifier (psc_link.link)."""
     if not psc.enabled():
         raise Http404
@@ -87,7 +87,7 @@ def link_start(request):
 @require_POST
 @ratelimit.limit("psc.start", backend="cache")
 def step_up_start(request):
-    """"Se connecter avec Pro Santé Connect" on the step-up page."""
+    """ "Se connecter avec Pro Santé Connect" on the step-up page."""
     if not psc.enabled() or step_up.current(request) is None:
         raise Http404
     return _authorize(request, STEP_UP, prompt="login")
@@ -155,10 +155,7 @@ def _after_step_up(request, claims, id_token):
     if not psc_link.step_up(request, request.user, claims, id_token=id_token):
         messages.error(
             request,
-            _(
-                "Pro Santé Connect a confirmé une autre identité que celle associée à "
-                "votre compte."
-            ),
+            _("Pro Santé Connect a confirmé une autre identité que celle associée à votre compte."),
         )
         return redirect("mfa:step_up")
     return redirect(step_up.complete(request, state, "psc"))
@@ -168,7 +165,7 @@ def _after_step_up(request, claims, id_token):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unlink(request):
-    """"Dissocier Pro Santé Connect", after the password is typed again."""
+    """ "Dissocier Pro Santé Connect", after the password is typed again."""
     from kiosque.mfa.views.common import confirm_password
 
     link = psc.active_link(request.user)
@@ -179,9 +176,7 @@ def unlink(request):
         psc_link.unlink(request, request.user)
         messages.success(request, _("Pro Santé Connect a été dissocié de votre compte."))
         return redirect("accounts:account")
-    return render(
-        request, "oidc/psc_unlink.html", {"form": form, "link": link, "limited": limited}
-    )
+    return render(request, "oidc/psc_unlink.html", {"form": form, "link": link, "limited": limited})
 
 
 @csrf_exempt

@@ -178,3 +178,6 @@ class PscSession(models.Model):
     class Meta:
         verbose_name = _("session ouverte par Pro Santé Connect")
         verbose_name_plural = _("sessions ouvertes par Pro Santé Connect")
+
+    def __str__(self):
+        return f"{self.user_session_id} ({self.psc_sub})"

@@ -17,7 +17,7 @@ HISTORY_PAGE_SIZE = 20
 @login_required
 @require_GET
 def account_page(request):
-    """"Mon compte": the identity of the account and the Pro Santé Connect link."""
+    """ "Mon compte": the identity of the account and the Pro Santé Connect link."""
     from kiosque.oidc import psc
 
     return render(

@@ -12,7 +12,7 @@ from kiosque.audit.services import AuditAction, AuditOutcome, record
 from kiosque.oidc import psc, signins
 
 # The PSC ID token of this session's PSC sign-in: its id_token_hint at sign-out.
-ID_TOKEN_SESSION_KEY = "_oidc_psc_id_token"
+ID_TOKEN_SESSION_KEY = "_oidc_psc_id_token"  # noqa: S105 - a session key
 
 # What finish() answers besides a response.
 UNUSABLE = "unusable"

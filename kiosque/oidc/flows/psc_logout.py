@@ -77,10 +77,14 @@ def validate(token: str) -> dict:
     if not (isinstance(sid, str) and sid) and not (isinstance(sub, str) and sub):
         raise InvalidLogoutToken("claims: neither sid nor sub")
     jti = claims.get("jti")
-    if isinstance(jti, str) and jti:
-        # A replayed token ends nothing more, but is refused as the spec asks.
-        if not cache.add(f"psc-logout-jti:{jti}", 1, timeout=MAX_AGE_SECONDS + LEEWAY_SECONDS):
-            raise InvalidLogoutToken("claims: jti replayed")
+    # A replayed token ends nothing more, but is refused as the spec asks.
+    replay_key = f"psc-logout-jti:{jti}"
+    if (
+        isinstance(jti, str)
+        and jti
+        and not cache.add(replay_key, 1, timeout=MAX_AGE_SECONDS + LEEWAY_SECONDS)
+    ):
+        raise InvalidLogoutToken("claims: jti replayed")
     return claims
 
 

@@ -34,9 +34,10 @@ def test_linking_stores_the_verified_rpps_the_psc_identity_confirms(
     back = _link(provider, browser, "810000000009")
     assert back.headers["Location"] == ACCOUNT
     assert PscLink.objects.get(user=user).subject == "810000000009"
-    assert "Pro Santé Connect est associé à votre compte" in browser.get(
-        f"{provider}{ACCOUNT}", timeout=10
-    ).text
+    assert (
+        "Pro Santé Connect est associé à votre compte"
+        in browser.get(f"{provider}{ACCOUNT}", timeout=10).text
+    )
     event = AuditEvent.objects.get(action="mfa.device_added", actor=user)
     assert event.context == {"method": "psc", "via": "account", "subject": "810000000009"}
 

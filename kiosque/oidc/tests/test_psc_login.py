@@ -112,7 +112,9 @@ from kiosque.oidc.tests import psc_helpers  # noqa: E402
 from kiosque.professionals.models import PscLink  # noqa: E402
 
 
-def test_the_first_psc_sign_in_links_the_account_of_the_verified_rpps(psc_provider, provider, make_user):
+def test_the_first_psc_sign_in_links_the_account_of_the_verified_rpps(
+    psc_provider, provider, make_user
+):
     user = make_user()
     professional(user, rpps="10000000009")
     _browser, final = psc_helpers.sign_in(provider, "810000000009")

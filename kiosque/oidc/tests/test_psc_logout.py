@@ -41,9 +41,7 @@ def _logout_at_psc(psc_issuer, browser):
     page = browser.get(f"{psc_issuer}/session/end", timeout=10)
     xsrf = re.search(r'name="xsrf" value="([^"]+)"', page.text).group(1)
     action = re.search(r'action="([^"]+)"', page.text).group(1)
-    return browser.post(
-        urljoin(page.url, action), data={"xsrf": xsrf, "logout": "yes"}, timeout=15
-    )
+    return browser.post(urljoin(page.url, action), data={"xsrf": xsrf, "logout": "yes"}, timeout=15)
 
 
 def test_the_psc_sign_in_notes_psc_sid_and_sub(pasteur):
@@ -95,7 +93,17 @@ def _valid_claims(psc_issuer, settings, row, **changes):
         {"nonce": "n-0S6_WzA2Mj"},
         {"sid": None, "sub": None},
     ],
-    ids=["iss", "aud", "no-iat", "old-iat", "future-iat", "no-events", "other-event", "nonce", "no-sid-sub"],
+    ids=[
+        "iss",
+        "aud",
+        "no-iat",
+        "old-iat",
+        "future-iat",
+        "no-events",
+        "other-event",
+        "nonce",
+        "no-sid-sub",
+    ],
 )
 def test_a_logout_token_wrong_in_its_claims_ends_nothing(
     psc_provider, provider, pasteur, settings, changes
@@ -118,7 +126,9 @@ def test_a_logout_token_not_signed_by_psc_ends_nothing(psc_provider, provider, p
     user, browser = pasteur
     row = PscSession.objects.get(user_session__user=user)
     forger = RSAKey.generate_key(2048, parameters={"kid": "psc-test-key"})
-    token = jwt.encode({"alg": "RS256", "kid": "psc-test-key"}, _valid_claims(psc_provider, settings, row), forger)
+    token = jwt.encode(
+        {"alg": "RS256", "kid": "psc-test-key"}, _valid_claims(psc_provider, settings, row), forger
+    )
     reply = requests.post(f"{provider}{BACKCHANNEL}", data={"logout_token": token}, timeout=10)
     assert reply.status_code == 400
     assert _signed_in(provider, browser)
@@ -139,9 +149,7 @@ def test_a_logout_token_by_sub_alone_ends_the_session_and_cannot_be_replayed(
 
 def test_signing_out_of_kiosque_signs_out_of_psc(psc_provider, provider, pasteur):
     user, browser = pasteur
-    bye = psc_helpers.post_form(
-        browser, f"{provider}/applications/", f"{provider}/deconnexion/"
-    )
+    bye = psc_helpers.post_form(browser, f"{provider}/applications/", f"{provider}/deconnexion/")
     assert bye.status_code == 302
     target = urlsplit(bye.headers["Location"])
     assert f"{target.scheme}://{target.netloc}" == psc_provider

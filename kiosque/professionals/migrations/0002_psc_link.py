@@ -7,41 +7,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_one_rate_limit_table'),
-        ('professionals', '0001_initial'),
+        ("accounts", "0005_one_rate_limit_table"),
+        ("professionals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PscLink',
+            name="PscLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=20, unique=True, verbose_name='identifiant national PSC')),
-                ('linked_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='associé le')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='dernière utilisation')),
-                ('unlinked_at', models.DateTimeField(blank=True, null=True, verbose_name='dissocié le')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='psc_link', to=settings.AUTH_USER_MODEL, verbose_name='utilisateur')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        max_length=20, unique=True, verbose_name="identifiant national PSC"
+                    ),
+                ),
+                (
+                    "linked_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="associé le"
+                    ),
+                ),
+                (
+                    "last_used_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="dernière utilisation"
+                    ),
+                ),
+                (
+                    "unlinked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="dissocié le"),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="psc_link",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="utilisateur",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'association Pro Santé Connect',
-                'verbose_name_plural': 'associations Pro Santé Connect',
+                "verbose_name": "association Pro Santé Connect",
+                "verbose_name_plural": "associations Pro Santé Connect",
             },
         ),
         migrations.CreateModel(
-            name='PscSession',
+            name="PscSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('psc_sid', models.CharField(blank=True, db_index=True, max_length=255)),
-                ('psc_sub', models.CharField(db_index=True, max_length=255)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user_session', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='psc_session', to='accounts.usersession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("psc_sid", models.CharField(blank=True, db_index=True, max_length=255)),
+                ("psc_sub", models.CharField(db_index=True, max_length=255)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user_session",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="psc_session",
+                        to="accounts.usersession",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'session ouverte par Pro Santé Connect',
-                'verbose_name_plural': 'sessions ouvertes par Pro Santé Connect',
+                "verbose_name": "session ouverte par Pro Santé Connect",
+                "verbose_name_plural": "sessions ouvertes par Pro Santé Connect",
             },
         ),
     ]
