@@ -265,7 +265,12 @@ def psc_provider(provider, settings, tmp_path):
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_for_http(f"{issuer}/.well-known/openid-configuration", timeout=90)
+            wait_for_http(
+                f"{issuer}/.well-known/openid-configuration",
+                timeout=90,
+                process=process,
+                log_path=log_path,
+            )
             settings.KIOSQUE_PSC_ISSUER = issuer
             settings.KIOSQUE_PSC_CLIENT_ID = client_id
             settings.KIOSQUE_PSC_CLIENT_SECRET = secret
