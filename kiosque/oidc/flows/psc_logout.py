@@ -39,6 +39,10 @@ class InvalidLogoutToken(Exception):
     """The logout_token is not one PSC signed for Kiosque (the reason is the message)."""
 
 
+# PSC's keys are fetched again (a rotation) at most once a minute, whatever is posted.
+REFETCH_EVERY_SECONDS = 60
+
+
 def _decode(token: str) -> dict:
     client = psc.client()
     for force in (False, True):  # PSC may have rotated its keys: fetch them again once
@@ -46,7 +50,10 @@ def _decode(token: str) -> dict:
             keys = KeySet.import_key_set(client.fetch_jwk_set(force=force))
             return jwt.decode(token, keys, algorithms=ALGORITHMS).claims
         except JoseError as error:
-            if force:
+            may_refetch = not force and cache.add(
+                "psc-jwks-refetch", 1, timeout=REFETCH_EVERY_SECONDS
+            )
+            if not may_refetch:
                 raise InvalidLogoutToken(f"signature: {type(error).__name__}") from error
         except ValueError as error:
             raise InvalidLogoutToken(f"malformed: {type(error).__name__}") from error
