@@ -11,6 +11,7 @@ urlpatterns = [
         name="password_change_required",
     ),
     path("deconnexion/", login.logout, name="logout"),
+    path("compte/", account.account_page, name="account"),
     path("compte/mot-de-passe/", password.change, name="password_change"),
     path("compte/historique/", account.connection_history, name="history"),
     path("compte/sessions/", account.active_sessions, name="sessions"),

@@ -73,6 +73,24 @@ class AuditReason(models.TextChoices):
     NO_NATIONAL_ID = "no_national_id", _("identifiant national absent")
     NO_ACCOUNT = "no_account", _("aucun compte pour ce professionnel")
     ACCOUNT_UNUSABLE = "account_unusable", _("compte inutilisable")
+    PSC_NOT_VERIFIED = (
+        "psc_not_verified",
+        _("aucun compte au N° RPPS vérifié pour ce professionnel"),
+    )
+    PSC_UNLINKED = "psc_unlinked", _("Pro Santé Connect dissocié du compte")
+    PSC_SUBJECT_MISMATCH = (
+        "psc_subject_mismatch",
+        _("Pro Santé Connect a confirmé une autre identité que le N° RPPS vérifié du compte"),
+    )
+    PSC_SUBJECT_TAKEN = (
+        "psc_subject_taken",
+        _("identité Pro Santé Connect associée à un autre compte"),
+    )
+    PSC_LOGOUT_TOKEN_INVALID = (
+        "psc_logout_token_invalid",
+        _("jeton de déconnexion Pro Santé Connect refusé"),
+    )
+    PSC_BACKCHANNEL = "psc_backchannel", _("déconnexion demandée par Pro Santé Connect")
     # Sign-out
     USER = "user", _("à la demande de l'utilisateur")
     TIMEOUT_IDLE = "timeout_idle", _("inactivité prolongée")

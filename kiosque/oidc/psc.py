@@ -2,7 +2,9 @@
 
 Authlib handles the protocol (discovery, state, nonce, PKCE, ID token signature and claims);
 this module says what a PSC identity means here: the national identifier (SubjectNameID,
-8 + RPPS or 0 + ADELI) designates the account whose professional profile carries it.
+8 + RPPS) designates the account linked to it (professionals.PscLink), and an account is
+linked only when "8" + its verified RPPS (ProfessionalProfile.verified_rpps) equals it:
+never by e-mail, never by ADELI.
 """
 
 import functools
@@ -61,6 +63,9 @@ class PscIdentity:
     finess_sites: list[dict] = field(default_factory=list)
     amr: list[str] = field(default_factory=list)
     acr: str = ""
+    # PSC's own subject and session (for its back-channel logout); not for the registration.
+    sub: str = ""
+    sid: str = ""
 
     def as_session(self) -> dict:
         return asdict(self)
@@ -107,18 +112,78 @@ def identity_from_claims(claims: dict) -> PscIdentity | None:
         finess_sites=_sites(exercice),
         amr=[a for a in amr if isinstance(a, str)] if isinstance(amr, list) else [],
         acr=str(claims.get("acr") or ""),
+        sub=str(claims.get("sub") or ""),
+        sid=str(claims.get("sid") or ""),
     )
 
 
-def account_for(identity: PscIdentity):
-    """The user whose professional profile carries this national identifier, or None."""
+# Why a PSC identity designates no account (audit reasons, kiosque.audit.models.AuditReason).
+NO_ACCOUNT = "no_account"  # no profile carries the identifier: the registration form
+NOT_VERIFIED = "psc_not_verified"  # a profile carries it, but not as a verified RPPS
+UNLINKED = "psc_unlinked"  # the professional unlinked PSC from "Mon compte"
+
+
+def verified_subject(user) -> str:
+    """The SubjectNameID PSC must send for `user`: "8" + its verified RPPS, or ""."""
     from kiosque.professionals.models import ProfessionalProfile
 
+    profile = ProfessionalProfile.objects.filter(user=user).first()
+    rpps = profile.verified_rpps if profile is not None else ""
+    return "8" + rpps if rpps else ""
+
+
+def account_for(identity: PscIdentity):
+    """(user, None) for the account this PSC identity signs in to, else (None, reason).
+
+    The link, when there is one, names the account; else the one account whose verified
+    RPPS gives this SubjectNameID (the caller links it). Either way the identifier must
+    still be "8" + the account's verified RPPS.
+    """
+    from kiosque.professionals.models import ProfessionalProfile, PscLink
+
+    link = PscLink.objects.filter(subject=identity.national_id).select_related("user").first()
+    if link is not None:
+        if not link.active:
+            return None, UNLINKED
+        if verified_subject(link.user) != identity.national_id:
+            return None, NOT_VERIFIED
+        return link.user, None
     if identity.rpps:
         profiles = ProfessionalProfile.objects.filter(rpps=identity.rpps)
     elif identity.adeli:
         profiles = ProfessionalProfile.objects.filter(adeli=identity.adeli)
     else:
-        return None
+        return None, NO_ACCOUNT
     matches = list(profiles.select_related("user")[:2])
-    return matches[0].user if len(matches) == 1 else None
+    if not matches:
+        return None, NO_ACCOUNT
+    if len(matches) == 1 and identity.rpps and matches[0].verified_rpps == identity.rpps:
+        user = matches[0].user
+        if PscLink.objects.filter(user=user).exists():
+            # Linked to another identifier (RPPS changed since): not this one.
+            return None, NOT_VERIFIED
+        return user, None
+    return None, NOT_VERIFIED
+
+
+def link(user, identity: PscIdentity):
+    """Link `user` to this PSC identity, which the caller checked (verified_subject)."""
+    from django.utils import timezone
+
+    from kiosque.professionals.models import PscLink
+
+    row, _created = PscLink.objects.update_or_create(
+        user=user,
+        defaults={
+            "subject": identity.national_id,
+            "linked_at": timezone.now(),
+            "unlinked_at": None,
+        },
+    )
+    return row
+
+
+def active_link(user):
+    from kiosque.professionals.models import PscLink
+
+    return PscLink.objects.filter(user=user, unlinked_at__isnull=True).first()

@@ -14,4 +14,16 @@ urlpatterns = [
     path("oidc/logout/", views.LogoutView.as_view(), name="logout"),
     path("connexion/psc/", psc_views.start, name="psc_start"),
     path("connexion/psc/retour/", psc_views.callback, name="psc_callback"),
+    path(
+        "connexion/psc/deconnexion-backchannel/",
+        psc_views.backchannel_logout,
+        name="psc_backchannel_logout",
+    ),
+    path(
+        "connexion/authentification-renforcee/psc/",
+        psc_views.step_up_start,
+        name="psc_step_up",
+    ),
+    path("compte/pro-sante-connect/associer/", psc_views.link_start, name="psc_link"),
+    path("compte/pro-sante-connect/dissocier/", psc_views.unlink, name="psc_unlink"),
 ]

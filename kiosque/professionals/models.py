@@ -3,6 +3,7 @@ practice. Created from a validated registration request (flows/provision.py)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -77,6 +78,14 @@ class ProfessionalProfile(models.Model):
             return "0" + self.adeli
         return ""
 
+    @property
+    def verified_rpps(self) -> str:
+        """The RPPS that was checked: by a reviewer who validated the registration request
+        the profile was created from, or by Pro Santé Connect at registration; else ""."""
+        if self.rpps and (self.rpps_verified or self.registration_request_id is not None):
+            return self.rpps
+        return ""
+
 
 class ProfessionalEstablishment(models.Model):
     """A place of practice: a FINESS site (name and address copied) or a typed address."""
@@ -122,3 +131,53 @@ class ProfessionalEstablishment(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.finess})" if self.finess else self.name
+
+
+class PscLink(models.Model):
+    """The Pro Santé Connect identity linked to an account: PSC's SubjectNameID, which is
+    "8" + the account's verified RPPS when the link was made (never an e-mail).
+
+    An unlinked account keeps its row with `unlinked_at` set, so a later PSC sign-in does
+    not link it again behind the professional's back: they link it again from "Mon compte".
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilisateur"),
+        on_delete=models.CASCADE,
+        related_name="psc_link",
+    )
+    subject = models.CharField(_("identifiant national PSC"), max_length=20, unique=True)
+    linked_at = models.DateTimeField(_("associé le"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    unlinked_at = models.DateTimeField(_("dissocié le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("association Pro Santé Connect")
+        verbose_name_plural = _("associations Pro Santé Connect")
+
+    def __str__(self):
+        return f"{self.user} ({self.subject})"
+
+    @property
+    def active(self) -> bool:
+        return self.unlinked_at is None
+
+
+class PscSession(models.Model):
+    """A Kiosque session opened (or stepped up) by a Pro Santé Connect sign-in, so that PSC's
+    back-channel logout (its `sid`, or its `sub`) ends it."""
+
+    user_session = models.OneToOneField(
+        "accounts.UserSession", on_delete=models.CASCADE, related_name="psc_session"
+    )
+    psc_sid = models.CharField(max_length=255, blank=True, db_index=True)
+    psc_sub = models.CharField(max_length=255, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("session ouverte par Pro Santé Connect")
+        verbose_name_plural = _("sessions ouvertes par Pro Santé Connect")
+
+    def __str__(self):
+        return f"{self.user_session_id} ({self.psc_sub})"

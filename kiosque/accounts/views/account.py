@@ -1,4 +1,4 @@
-"""The signed-in user's pages: active sessions and connection history."""
+"""The signed-in user's pages: "Mon compte", active sessions and connection history."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +12,23 @@ from kiosque.accounts.flows import history, sessions
 from kiosque.accounts.models import UserSession
 
 HISTORY_PAGE_SIZE = 20
+
+
+@login_required
+@require_GET
+def account_page(request):
+    """ "Mon compte": the identity of the account and the Pro Santé Connect link."""
+    from kiosque.oidc import psc
+
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "psc_enabled": psc.enabled(),
+            "psc_link": psc.active_link(request.user),
+            "psc_subject": psc.verified_subject(request.user),
+        },
+    )
 
 
 @login_required

@@ -86,10 +86,14 @@ def password_change_required(request):
 
 @require_POST
 def logout(request):
+    from kiosque.oidc.flows import psc_logout
+
+    # A Pro Santé Connect sign-in is ended at PSC too (RP-initiated logout towards PSC).
+    psc_end_session = psc_logout.end_session_url(request)
     sessions.logout(request, reason="user")
     stages.cancel(request)
     messages.success(request, _("Vous êtes déconnecté."))
-    return redirect(settings.LOGIN_URL)
+    return redirect(psc_end_session or settings.LOGIN_URL)
 
 
 @never_cache

@@ -13,7 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 SIGNED_IN = "text=Connecté en tant que PETIT Nathalie"
 
 
-def add_virtual_authenticator(page) -> None:
+def add_virtual_authenticator(page, transport: str = "usb") -> None:
+    """A CTAP2 authenticator with resident keys and user verification; "internal" makes it
+    a platform authenticator, which Chromium needs to offer conditional mediation."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
     cdp.send(
@@ -21,7 +23,7 @@ def add_virtual_authenticator(page) -> None:
         {
             "options": {
                 "protocol": "ctap2",
-                "transport": "usb",
+                "transport": transport,
                 "hasResidentKey": True,
                 "hasUserVerification": True,
                 "isUserVerified": True,

@@ -250,6 +250,10 @@ def psc_provider(provider, settings, tmp_path):
         "CLIENT_ID": client_id,
         "CLIENT_SECRET": secret,
         "REDIRECT_URI": f"{provider}/connexion/psc/retour/",
+        "POST_LOGOUT_REDIRECT_URI": f"{provider}/connexion/",
+        # By address: node may resolve "localhost" to ::1, where the live server is not.
+        "BACKCHANNEL_LOGOUT_URI": provider.replace("://localhost:", "://127.0.0.1:")
+        + "/connexion/psc/deconnexion-backchannel/",
     }
     log_path = tmp_path / "psc-provider.log"
     with open(log_path, "w") as log:
@@ -261,7 +265,12 @@ def psc_provider(provider, settings, tmp_path):
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_for_http(f"{issuer}/.well-known/openid-configuration", timeout=90)
+            wait_for_http(
+                f"{issuer}/.well-known/openid-configuration",
+                timeout=90,
+                process=process,
+                log_path=log_path,
+            )
             settings.KIOSQUE_PSC_ISSUER = issuer
             settings.KIOSQUE_PSC_CLIENT_ID = client_id
             settings.KIOSQUE_PSC_CLIENT_SECRET = secret

@@ -104,3 +104,100 @@ def test_open_redirect_through_next_is_ignored(psc_provider, provider, make_user
     professional(user, rpps="10000000009")
     _browser, final = _through_psc(provider, "810000000009", next_url="https://evil.example/")
     assert "evil.example" not in final.headers["Location"]
+
+
+# --- linking only on a verified RPPS (issue 19) --------------------------------------------
+
+from kiosque.oidc.tests import psc_helpers  # noqa: E402
+from kiosque.professionals.models import PscLink  # noqa: E402
+
+
+def test_the_first_psc_sign_in_links_the_account_of_the_verified_rpps(
+    psc_provider, provider, make_user
+):
+    user = make_user()
+    professional(user, rpps="10000000009")
+    _browser, final = psc_helpers.sign_in(provider, "810000000009")
+    assert final.headers["Location"] == "/applications/"
+    link = PscLink.objects.get(user=user)
+    assert link.subject == "810000000009"
+    assert link.last_used_at is not None
+    event = AuditEvent.objects.get(action="mfa.device_added", actor=user)
+    assert event.context["method"] == "psc"
+
+
+def test_an_unverified_rpps_gets_the_explanation_and_no_session(psc_provider, provider, make_user):
+    user = make_user(email="louis.pasteur@exemple.fr")
+    professional(user, rpps="10000000009", verified=False)
+    browser, final = psc_helpers.sign_in(provider, "810000000009")
+    assert final.status_code == 403
+    assert "Pro Santé Connect n'est associé à aucun compte" in final.text
+    assert "jamais un compte par son adresse mail" in final.text
+    assert user.get_username() not in final.text and user.email not in final.text
+    assert "_auth_user_id" not in SessionStore(browser.cookies.get("kiosque_session"))
+    assert not PscLink.objects.exists()
+    event = AuditEvent.objects.get(action="login.failed", context__method="psc")
+    assert event.context["reason"] == "psc_not_verified"
+
+
+def test_a_profile_checked_by_the_reviewer_is_verified(psc_provider, provider, make_user):
+    user = make_user()
+    profile = professional(user, rpps="10000000009", verified=False)
+    profile.registration_request_id = 42  # created when a reviewer validated request 42
+    profile.save(update_fields=["registration_request_id"])
+    _browser, final = psc_helpers.sign_in(provider, "810000000009")
+    assert final.headers["Location"] == "/applications/"
+
+
+def test_an_adeli_never_links(psc_provider, provider, make_user):
+    user = make_user()
+    professional(user, rpps="", adeli="451234567")
+    _browser, final = psc_helpers.sign_in(provider, "0451234567")
+    assert final.status_code == 403
+    assert "Pro Santé Connect n'est associé à aucun compte" in final.text
+
+
+def test_an_account_that_unlinked_psc_is_not_linked_again_by_a_sign_in(
+    psc_provider, provider, make_user
+):
+    from django.utils import timezone
+
+    user = make_user()
+    professional(user, rpps="10000000009")
+    PscLink.objects.create(user=user, subject="810000000009", unlinked_at=timezone.now())
+    _browser, final = psc_helpers.sign_in(provider, "810000000009")
+    assert final.status_code == 403
+    assert not PscLink.objects.get(user=user).active
+
+
+def test_a_link_whose_rpps_is_no_longer_verified_does_not_sign_in(
+    psc_provider, provider, make_user
+):
+    user = make_user()
+    profile = professional(user, rpps="10000000009")
+    PscLink.objects.create(user=user, subject="810000000009")
+    profile.rpps_verified = False
+    profile.save(update_fields=["rpps_verified"])
+    _browser, final = psc_helpers.sign_in(provider, "810000000009")
+    assert final.status_code == 403
+
+
+# --- CPS card and e-CPS -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("means", "psc_amr"),
+    [(psc_helpers.CPS, ["sc", "pin"]), (psc_helpers.E_CPS, ["mca", "pin"])],
+)
+def test_cps_and_e_cps_both_reach_eidas1_and_say_which_in_amr(
+    psc_provider, provider, make_user, make_client, grant, code_flow, means, psc_amr
+):
+    user = make_user()
+    professional(user, rpps="10000000009")
+    browser, final = psc_helpers.sign_in(provider, "810000000009", means=means)
+    assert final.headers["Location"] == "/applications/"
+    client, secret = make_client()
+    grant(user, client)
+    claims = psc_helpers.id_token_claims(code_flow(browser, client, secret)["id_token"])
+    assert claims["acr"] == "eidas1"
+    assert claims["amr"] == [*psc_amr, "mfa"]

@@ -27,7 +27,7 @@ from kiosque.mfa.flows import passkey as passkey_flow
 from kiosque.mfa.forms import AssertionForm, PasskeyForm
 from kiosque.mfa.models import Passkey
 from kiosque.mfa.passkeys import PasskeyError, Purpose
-from kiosque.mfa.views import confirm_password
+from kiosque.mfa.views.common import confirm_password
 
 
 def _options(options_json: str) -> JsonResponse:

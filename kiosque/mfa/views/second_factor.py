@@ -1,0 +1,89 @@
+"""The second-factor stage of the sign-in."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import prefetch_related_objects
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from kiosque.accounts.flows import stages
+from kiosque.accounts.flows.stages import Stage
+from kiosque.audit.services import AuditAction, AuditOutcome, record
+from kiosque.mfa import messages as texts
+from kiosque.mfa.flows import methods, stage_state
+from kiosque.mfa.views import common
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def second_factor(request):
+    state = stages.serving(request, Stage.SECOND_FACTOR)
+    if state is None:
+        if request.method == "POST" and stages.current(request) is None:
+            messages.error(request, texts.LOGIN_EXPIRED)
+        return stages.redirect_to_open_stage(request)
+    user = state.user
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "cancel":
+        return _cancel(request)
+
+    # One read of the devices serves both the methods offered and the code check.
+    prefetch_related_objects([user], "totp_devices", "passkeys")
+    available = methods.available(user)
+    if not available:
+        return _blocked(request, user)
+    if action == "choose" and request.POST.get("method") in available:
+        common.choose(request, state, user, request.POST["method"])
+        return redirect("mfa:second_factor")
+    if action == "change" and len(available) > 1:
+        stage_state.put(request, state, method=None)
+        return redirect("mfa:second_factor")
+
+    method = stage_state.get(request, state, "method")
+    if method not in available:
+        if len(available) > 1:
+            return render(request, "mfa/choose.html", {"methods": available})
+        method = available[0]
+        common.choose(request, state, user, method)
+
+    if method == methods.PASSKEY:
+        return render(
+            request, "mfa/passkey.html", {"can_change": len(available) > 1, "method": method}
+        )
+    if action == "resend" and method == methods.MAIL_CODE:
+        common.resend(request, state, user)
+        return redirect("mfa:second_factor")
+
+    def signed_in():
+        stage_state.clear(request)
+        return stages.complete(request, Stage.SECOND_FACTOR, method=method, user=user)
+
+    return common.code_page(
+        request,
+        state,
+        user,
+        method,
+        action=action,
+        on_success=signed_in,
+        context={"can_change": len(available) > 1},
+    )
+
+
+def _cancel(request):
+    stage_state.clear(request)
+    stages.cancel(request)
+    return redirect(settings.LOGIN_URL)
+
+
+def _blocked(request, user):
+    record(
+        AuditAction.MFA_FAILED,
+        request=request,
+        actor=user,
+        target=user,
+        outcome=AuditOutcome.DENIED,
+        context={"reason": "no_method_available"},
+    )
+    message = texts.STAFF_NEEDS_TOTP if methods.staff_requires_totp(user) else texts.NO_METHOD
+    return render(request, "mfa/blocked.html", {"message": message}, status=403)
