@@ -156,9 +156,7 @@ def journey(number, pages, smtp, deliver, sso):
     pages.timed("registration summary", lambda: visitor.get("/inscription/recapitulatif/"))
     pages.timed(
         "registration submit",
-        lambda: visitor.post(
-            "/inscription/recapitulatif/", {"captcha": "PASSED"}
-        ),
+        lambda: visitor.post("/inscription/recapitulatif/", {"captcha": "PASSED"}),
         expect=(302,),
     )
 

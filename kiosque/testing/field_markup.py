@@ -35,7 +35,9 @@ class Element:
                 yield from child.walk()
 
     def text(self) -> str:
-        return "".join(child.text() if isinstance(child, Element) else child for child in self.children)
+        return "".join(
+            child.text() if isinstance(child, Element) else child for child in self.children
+        )
 
 
 class Tree(HTMLParser):
@@ -111,9 +113,7 @@ def field_problems(html: str, fields) -> list[str]:
             ]
         if not labels:
             problems.append(f"{name}: no label next to the field")
-        elif _required(field) and not any(
-            "required-mark" in e.classes() for e in labels[0].walk()
-        ):
+        elif _required(field) and not any("required-mark" in e.classes() for e in labels[0].walk()):
             problems.append(f"{name}: required, without the required mark")
     return problems
 

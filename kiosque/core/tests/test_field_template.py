@@ -99,7 +99,7 @@ def test_no_other_template_writes_a_fields_hint_or_errors():
     writers = {
         str(path.relative_to(KIOSQUE))
         for path in KIOSQUE.glob("*/templates/**/*.html")
-        if "_error\"" in path.read_text() or "_helptext\"" in path.read_text()
+        if '_error"' in path.read_text() or '_helptext"' in path.read_text()
     }
     assert writers == {"core/templates/core/field.html"}
 
