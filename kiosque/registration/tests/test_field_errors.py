@@ -8,10 +8,10 @@ from kiosque.testing.field_markup import field_problems
 
 ALL_EMPTY = {
     "conditions": {"accept": None},
-    "identity": {
-        name: "" for name in ("profession", "last_name", "birth_name", "first_name", "birth_date")
-    },
-    "contacts": {name: "" for name in ("phone_mobile", "email_auth", "email_auth_confirmation")},
+    "identity": dict.fromkeys(
+        ("profession", "last_name", "birth_name", "first_name", "birth_date"), ""
+    ),
+    "contacts": dict.fromkeys(("phone_mobile", "email_auth", "email_auth_confirmation"), ""),
     "establishment": {
         "etab1_query": "",
         "etab1_finess": "",
