@@ -7,7 +7,8 @@
 The same journey as `bench/load_run.py` (the registration wizard, sign-in with a mail code, the
 portal, the DCC access request, SSO authorization, code exchange and userinfo, sign-out) through
 Django's test client with CSRF checks on, against a fresh PostgreSQL database
-(`kiosque_bench_journey`, dropped and migrated) and the local Redis (database 7). Prints per page
+(`kiosque_bench_journey`, or BENCH_JOURNEY_DATABASE, dropped and migrated) and the local Redis
+(database 7, or BENCH_REDIS_URL). Prints per page
 the CPU and wall milliseconds of one request, median over the journeys: the service time each
 page asks of a core under load, without queueing. `--page` with `--top` prints the heaviest
 functions of that page (cProfile, CPU clock).
@@ -37,7 +38,7 @@ from make_data import ADMIN_URL  # noqa: E402
 
 from tests.resilience.mailbox import CODE_IN_MAIL, body  # noqa: E402
 
-DATABASE = "kiosque_bench_journey"
+DATABASE = os.environ.get("BENCH_JOURNEY_DATABASE", "kiosque_bench_journey")
 PREFIX = "parcours"
 HASHING = {"login"}
 
@@ -155,9 +156,7 @@ def journey(number, pages, smtp, deliver, sso):
     pages.timed("registration summary", lambda: visitor.get("/inscription/recapitulatif/"))
     pages.timed(
         "registration submit",
-        lambda: visitor.post(
-            "/inscription/recapitulatif/", {"captcha_0": "x", "captcha_1": "PASSED"}
-        ),
+        lambda: visitor.post("/inscription/recapitulatif/", {"captcha": "PASSED"}),
         expect=(302,),
     )
 

@@ -94,8 +94,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kiosque.urls"
-# Django's renderer, <select> and <input> written in Python (same markup): core/form_rendering.py
-FORM_RENDERER = "kiosque.core.form_rendering.FormRenderer"
+# Django's template renderer, one project field template (core/templates/core/field.html)
+FORM_RENDERER = "kiosque.core.forms_renderer.FormRenderer"
 WSGI_APPLICATION = "kiosque.wsgi.application"
 
 TEMPLATES = [

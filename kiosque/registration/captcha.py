@@ -109,6 +109,7 @@ class AltchaWidget(forms.Widget):
     like the field with the solution."""
 
     template_name = "registration/widgets/altcha.html"
+    use_fieldset = True  # its legend and hint group the element and its <noscript> note
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, None, attrs)

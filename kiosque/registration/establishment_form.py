@@ -52,6 +52,21 @@ class DepartementField(forms.ModelChoiceField):
     iterator = DepartementChoices
 
 
+class EstablishmentQueryInput(forms.TextInput):
+    """The search box, with its "Rechercher" button and the list the script fills."""
+
+    template_name = "registration/widgets/establishment_query.html"
+
+    def __init__(self, block: int, attrs=None):
+        super().__init__(attrs)
+        self.block = block
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["block"] = self.block
+        return context
+
+
 def block_fields(number: int) -> dict[str, forms.Field]:
     fields = _block_fields(number)
     if number > 1:
@@ -74,8 +89,8 @@ def _block_fields(number: int) -> dict[str, forms.Field]:
                     "Saisissez les premiers caractères de votre établissement (nom, ville ou "
                     "numéro FINESS), puis sélectionnez-le dans la liste."
                 ),
-                widget=forms.TextInput(
-                    attrs={"autocomplete": "off", "data-establishment-query": ""}
+                widget=EstablishmentQueryInput(
+                    number, attrs={"autocomplete": "off", "data-establishment-query": ""}
                 ),
             )
         ),

@@ -1,6 +1,12 @@
 """Probable duplicates of a request, shown to the reviewer with links: other requests and
 existing accounts with the same RPPS, the same authentication e-mail, or the same names and
-birth date."""
+birth date.
+
+Two names are the same when they share one of their forms (`name_forms`, the one rule of this
+search): the folded form (case, accents, spaces and punctuation ignored: "Le Goff" is
+"LEGOFF") or the duplicate-search key of the registration (`registration.fields.name_key`,
+look-alike letters folded as well by the UTS #39 skeleton: "DUРONT" with a Cyrillic Р is
+"DUPONT"), the key the registration's own check compares in its indexed columns."""
 
 from dataclasses import dataclass, field
 
@@ -12,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kiosque.professionals.logins import fold
 from kiosque.professionals.models import ProfessionalProfile
+from kiosque.registration.fields import name_key
 from kiosque.registration.models import RegistrationRequest
 
 SAME_RPPS = _("même N° RPPS")
@@ -28,13 +35,18 @@ class Duplicate:
     reasons: list[str] = field(default_factory=list)
 
 
-def _names(*values: str) -> set[str]:
-    return {fold(value) for value in values if value}
+def name_forms(*values: str) -> set[tuple[str, str]]:
+    """The forms names are compared on: two names are the same if they share one."""
+    forms = set()
+    for value in values:
+        if value:
+            forms |= {("folded", fold(value)), ("key", name_key(value))}
+    return forms - {("folded", ""), ("key", "")}
 
 
 def _same_person(registration, first_name: str, *last_names: str) -> bool:
-    return fold(first_name) == fold(registration.first_name) and bool(
-        _names(registration.last_name, registration.birth_name) & _names(*last_names)
+    return bool(name_forms(first_name) & name_forms(registration.first_name)) and bool(
+        name_forms(registration.last_name, registration.birth_name) & name_forms(*last_names)
     )
 
 
