@@ -155,9 +155,7 @@ def journey(number, pages, smtp, deliver, sso):
     pages.timed("registration summary", lambda: visitor.get("/inscription/recapitulatif/"))
     pages.timed(
         "registration submit",
-        lambda: visitor.post(
-            "/inscription/recapitulatif/", {"captcha_0": "x", "captcha_1": "PASSED"}
-        ),
+        lambda: visitor.post("/inscription/recapitulatif/", {"captcha": "PASSED"}),
         expect=(302,),
     )
 
