@@ -265,19 +265,25 @@ class Server:
                 pass
         return total
 
-    def database_cpu_seconds(self) -> float:
-        """CPU of the PostgreSQL backends serving the bench database (same machine)."""
+    def database_cpu(self) -> dict[int, float]:
+        """CPU seconds of each PostgreSQL backend serving the bench database (same machine)."""
         name = self.env["DATABASE_URL"].rsplit("/", 1)[-1]
-        total = 0.0
+        seconds = {}
         for process in psutil.process_iter(["cmdline"]):
             try:
                 title = " ".join(process.info["cmdline"] or [])
                 if title.startswith("postgres: ") and f" {name} " in title:
                     times = process.cpu_times()
-                    total += times.user + times.system
+                    seconds[process.pid] = times.user + times.system
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 pass
-        return total
+        return seconds
+
+    @staticmethod
+    def database_cpu_since(before: dict[int, float], after: dict[int, float]) -> float:
+        """The backends' CPU between two readings (a backend that exited meanwhile, its
+        connection older than CONN_MAX_AGE, is not counted: a lower bound)."""
+        return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
     def memory(self) -> dict:
         procs = self.processes()
@@ -316,12 +322,12 @@ async def run_scenario(driver, server, name, concurrency, duration) -> dict:
                 errors.append(repr(error))
 
     cpu_before = server.cpu_seconds() if server else 0.0
-    db_before = server.database_cpu_seconds() if server else 0.0
+    db_before = server.database_cpu() if server else {}
     started = time.perf_counter()
     await asyncio.gather(*(virtual_user(vu) for vu in range(concurrency)))
     wall = time.perf_counter() - started
     cpu = (server.cpu_seconds() - cpu_before) / wall if server else 0.0
-    db_cpu = server.database_cpu_seconds() - db_before if server else 0.0
+    db_cpu = server.database_cpu_since(db_before, server.database_cpu()) if server else 0.0
     result = {
         "scenario": name, "concurrency": concurrency, "ops": len(latencies),
         "ops_per_s": len(latencies) / wall,
