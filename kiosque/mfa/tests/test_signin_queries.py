@@ -59,3 +59,28 @@ def test_the_password_writes_the_session_row_once(user):
     ]
     # A key never saved before: the row is inserted with the login state, never rewritten.
     assert len(writes) == 1 and writes[0].startswith("INSERT"), writes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sign_in_writes_are_one_transaction(user):
+    """Django's login() and what user_logged_in writes (ledger, history, audit) commit
+    together: one commit, and no session opened with half of its records."""
+    from django.contrib.auth.signals import user_logged_in
+    from django.db import connection
+
+    _device, secret = add_device(user)
+    browser = Client()
+    browser.post("/connexion/", {"username": user.username, "password": PASSWORD})
+    browser.post(STAGE_URL, {"action": "choose", "method": "totp"})
+    seen = []
+
+    def observe(sender, **kwargs):
+        seen.append(connection.in_atomic_block)
+
+    user_logged_in.connect(observe)
+    try:
+        code = pyotp.TOTP(secret).now()
+        browser.post(STAGE_URL, {"action": "verify", "method": "totp", "code": code})
+    finally:
+        user_logged_in.disconnect(observe)
+    assert seen == [True]
