@@ -14,7 +14,7 @@ also measures argon2 verifications/s with the same parameters in N processes (th
 sign-ins/s). `--tokens FILE` writes access and refresh tokens for the wrk scripts. Everything
 it started is stopped at the end.
 
-Why our own client rather than locust: the sign-in is a 7-request flow with a TOTP computed
+Why our own client rather than locust: the sign-in is a 6-request flow with a TOTP computed
 client-side, and locust's gevent workers cost more CPU per request on a 2-core machine where
 the load generator competes with the server; wrk (bench/peer_compare.sh) covers the simple
 endpoints side by side with LemonLDAP::NG.
@@ -116,8 +116,7 @@ class Driver:
         page = await self.call(session, "GET", "/connexion/second-facteur/")
         token = CSRF_RE.search(page.body).group(1)
         form = {"csrfmiddlewaretoken": token, "action": "choose", "method": "totp"}
-        await self.call(session, "POST", "/connexion/second-facteur/", 302, data=form)
-        page = await self.call(session, "GET", "/connexion/second-facteur/")
+        page = await self.call(session, "POST", "/connexion/second-facteur/", data=form)
         totp = pyotp.TOTP(totp_secret(index))
         for attempt in range(2):
             token = CSRF_RE.search(page.body).group(1)
@@ -247,8 +246,9 @@ class Server:
     """gunicorn (`kiosque serve`) + the mail worker, on the bench database."""
 
     def __init__(self, database: str, port: int, workers: int, mail_worker: bool, threads: int = 1):
-        self.env = {**os.environ, **bench_env(database),
-                    "PYTHONPATH": os.pathsep.join([str(PROJECT / "bench"), str(PROJECT)]),
+        # This checkout first (a worktree's kiosque, not the one the virtualenv installed).
+        path = [str(PROJECT), str(PROJECT / "bench"), os.environ.get("PYTHONPATH", "")]
+        self.env = {**os.environ, **bench_env(database), "PYTHONPATH": os.pathsep.join(path),
                     "DJANGO_SETTINGS_MODULE": "bench_settings",
                     "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
                     "KIOSQUE_BASE_URL": f"http://127.0.0.1:{port}"}  # fmt: skip
@@ -292,6 +292,26 @@ class Server:
                 pass
         return total
 
+    def database_cpu(self) -> dict[int, float]:
+        """CPU seconds of each PostgreSQL backend serving the bench database (same machine)."""
+        name = self.env["DATABASE_URL"].rsplit("/", 1)[-1]
+        seconds = {}
+        for process in psutil.process_iter(["cmdline"]):
+            try:
+                title = " ".join(process.info["cmdline"] or [])
+                if title.startswith("postgres: ") and f" {name} " in title:
+                    times = process.cpu_times()
+                    seconds[process.pid] = times.user + times.system
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        return seconds
+
+    @staticmethod
+    def database_cpu_since(before: dict[int, float], after: dict[int, float]) -> float:
+        """The backends' CPU between two readings (a backend that exited meanwhile, its
+        connection older than CONN_MAX_AGE, is not counted: a lower bound)."""
+        return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
     def memory(self) -> dict:
         procs = self.processes()
         data = {"master_mb": procs[0].memory_info().rss / 2**20,
@@ -329,10 +349,12 @@ async def run_scenario(driver, server, name, concurrency, duration) -> dict:
                 errors.append(repr(error))
 
     cpu_before = server.cpu_seconds() if server else 0.0
+    db_before = server.database_cpu() if server else {}
     started = time.perf_counter()
     await asyncio.gather(*(virtual_user(vu) for vu in range(concurrency)))
     wall = time.perf_counter() - started
     cpu = (server.cpu_seconds() - cpu_before) / wall if server else 0.0
+    db_cpu = server.database_cpu_since(db_before, server.database_cpu()) if server else 0.0
     result = {
         "scenario": name, "concurrency": concurrency, "ops": len(latencies),
         "ops_per_s": len(latencies) / wall,
@@ -342,12 +364,14 @@ async def run_scenario(driver, server, name, concurrency, duration) -> dict:
         "p99_ms": percentile(latencies, 0.99) * 1000 if latencies else None,
         "errors": len(errors), "first_errors": errors[:3], "server_cores": cpu,
         "server_cpu_ms_per_op": cpu * wall * 1000 / max(1, len(latencies)),
+        "database_cpu_ms_per_op": db_cpu * 1000 / max(1, len(latencies)),
     }  # fmt: skip
     print(
         f"{name:13s} c={concurrency} ops/s={result['ops_per_s']:8.1f} "
         f"http/s={result['http_per_s']:8.1f} p50={result['p50_ms'] or 0:7.1f} "
         f"p95={result['p95_ms'] or 0:7.1f} p99={result['p99_ms'] or 0:7.1f} ms "
-        f"err={len(errors)} cpu={cpu:.2f} cores ({result['server_cpu_ms_per_op']:.1f} ms/op) "
+        f"err={len(errors)} cpu={cpu:.2f} cores ({result['server_cpu_ms_per_op']:.1f} ms/op, "
+        f"PostgreSQL {result['database_cpu_ms_per_op']:.1f} ms/op) "
         f"{errors[:1] if errors else ''}",
         flush=True,
     )
@@ -780,7 +804,7 @@ def compare_table(summary: dict) -> str:
 def summarize(runs: list[dict]) -> dict:
     """Median of each figure over the repeats of one (scenario, concurrency)."""
     keys = ["ops_per_s", "http_per_s", "p50_ms", "p95_ms", "p99_ms", "server_cores",
-            "server_cpu_ms_per_op"]  # fmt: skip
+            "server_cpu_ms_per_op", "database_cpu_ms_per_op"]  # fmt: skip
     summary = {k: statistics.median([r[k] for r in runs if r[k] is not None] or [0]) for k in keys}
     summary["errors"] = sum(r["errors"] for r in runs)
     summary["repeats"] = len(runs)
@@ -845,6 +869,18 @@ async def main_async(args) -> dict:
         print(f"  {key:18s} ops/s={s['ops_per_s']:8.1f} p50={s['p50_ms']:7.1f} "
               f"p95={s['p95_ms']:7.1f} p99={s['p99_ms']:7.1f} ms errors={s['errors']} "
               f"cpu={s['server_cores']:.2f} ({s['server_cpu_ms_per_op']:.1f} ms/op)")  # fmt: skip
+    signin = results["summary"].get(f"signin@c{max(int(c) for c in args.concurrency.split(','))}")
+    if args.hash_rate and signin:
+        rates = [results["argon2_verify_per_s_before"], results["argon2_verify_per_s_after"]]
+        per_s = statistics.mean(r["per_s"] for r in rates)
+        cpu_ms = statistics.mean(r["cpu_ms"] for r in rates)
+        results["signin_vs_argon2"] = {
+            "signins_per_verification": signin["ops_per_s"] / per_s,
+            "signin_cpu_ms": signin["server_cpu_ms_per_op"],
+            "verification_cpu_ms": cpu_ms,
+            "cpu_ratio": signin["server_cpu_ms_per_op"] / cpu_ms,
+        }
+        print("sign-in vs argon2 (same run):", json.dumps(results["signin_vs_argon2"]))
     return results
 
 

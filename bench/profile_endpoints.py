@@ -3,7 +3,7 @@
     .venv/bin/python bench/profile_endpoints.py --database kiosque_bench_1k [--requests 200]
 
 Runs each endpoint sequentially through Django's test client (the whole middleware stack, no
-HTTP server): the full sign-in (7 requests, argon2 included), userinfo, introspection, client
+HTTP server): the full sign-in (6 requests, argon2 included), userinfo, introspection, client
 credentials, refresh. Prints, per endpoint, CPU and wall milliseconds per operation (wall minus
 CPU is mostly waiting for PostgreSQL) and the share of CPU spent under a few well-known places:
 the ORM's SQL compilation, the database driver, template rendering, argon2, oauthlib, the
@@ -117,8 +117,9 @@ class Endpoints:
         client.post("/connexion/", {**form, "username": username(index), "password": PASSWORD})
         page = client.get("/connexion/second-facteur/").content.decode()
         form = {"csrfmiddlewaretoken": CSRF_RE.search(page).group(1)}
-        client.post("/connexion/second-facteur/", {**form, "action": "choose", "method": "totp"})
-        page = client.get("/connexion/second-facteur/").content.decode()
+        page = client.post(
+            "/connexion/second-facteur/", {**form, "action": "choose", "method": "totp"}
+        ).content.decode()
         form = {"csrfmiddlewaretoken": CSRF_RE.search(page).group(1)}
         code = pyotp.TOTP(totp_secret(index)).now()
         done = client.post(
@@ -130,6 +131,44 @@ class Endpoints:
             raise AssertionError(f"second factor refused for {username(index)}: {errors}")
         assert client.get("/applications/").status_code == 200
         return client
+
+    def signin_steps(self, record) -> None:
+        """The same sign-in, each request timed apart: record(step, cpu_s, queries, status)."""
+        import pyotp
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        index = self.next_account
+        self.next_account = self.next_account + 1 if self.next_account + 1 < self.accounts else POOL
+        # One client (one handler, as in a server worker), a new browser: no cookies.
+        if not hasattr(self, "steps_client"):
+            self.steps_client = Client(HTTP_HOST="127.0.0.1:8210")
+        client = self.steps_client
+        client.cookies.clear()
+
+        def step(name, method, path, data=None):
+            with CaptureQueriesContext(connection) as queries:
+                cpu = time.process_time()
+                response = getattr(client, method)(path, data or {})
+                cpu = time.process_time() - cpu
+            record(name, cpu, len(queries), response.status_code)
+            return response
+
+        def token(response) -> dict:
+            return {"csrfmiddlewaretoken": CSRF_RE.search(response.content.decode()).group(1)}
+
+        page = step("GET /connexion/", "get", "/connexion/")
+        form = {**token(page), "username": username(index), "password": PASSWORD}
+        step("POST /connexion/ (password)", "post", "/connexion/", form)
+        page = step("GET second factor", "get", "/connexion/second-facteur/")
+        form = {**token(page), "action": "choose", "method": "totp"}
+        page = step("POST choose TOTP (code page)", "post", "/connexion/second-facteur/", form)
+        code = pyotp.TOTP(totp_secret(index)).now()
+        form = {**token(page), "action": "verify", "method": "totp", "code": code}
+        done = step("POST TOTP code", "post", "/connexion/second-facteur/", form)
+        assert done.status_code == 302 and done["Location"].startswith("/applications/"), done
+        step("GET /applications/ (portal)", "get", "/applications/")
 
     def userinfo(self):
         response = self.client.get(
@@ -216,6 +255,32 @@ def profile(name: str, operation, count: int, top: int) -> dict:
     return result
 
 
+def steps(endpoints, count: int, show_queries: bool = False) -> list[dict]:
+    """CPU milliseconds (median) and queries of each request of the sign-in."""
+    import statistics
+
+    figures = {}
+
+    def record(name, cpu, queries, status):
+        figures.setdefault(name, []).append((cpu * 1000, queries, status))
+
+    for _ in range(5):
+        endpoints.signin_steps(lambda *args: None)
+    for _ in range(count):
+        endpoints.signin_steps(record)
+    results = []
+    print(f"\nsign-in, request by request (median CPU over {count} sign-ins):")
+    for name, runs in figures.items():
+        cpu = statistics.median(r[0] for r in runs)
+        queries = max(r[1] for r in runs)
+        results.append({"step": name, "cpu_ms": round(cpu, 2), "queries": queries,
+                        "status": runs[0][2]})  # fmt: skip
+        print(f"  {name:32s} {cpu:7.2f} ms CPU  {queries:3d} queries  -> {runs[0][2]}")
+    total = sum(r["cpu_ms"] for r in results)
+    print(f"  {'total':32s} {total:7.2f} ms CPU")
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="kiosque_bench_1k")
@@ -223,6 +288,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--signins", type=int, default=40)
     parser.add_argument("--top", type=int, default=0)
+    parser.add_argument("--steps", action="store_true", help="only the sign-in, request by request")
     parser.add_argument("--out")
     args = parser.parse_args()
     os.environ.update(bench_env(args.database))
@@ -237,7 +303,13 @@ def main() -> None:
 
     django.setup()
     endpoints = Endpoints(args.accounts)
-    results = [profile("signin (7 requests)", endpoints.signin, args.signins, args.top)]
+    if args.steps:
+        results = steps(endpoints, args.signins)
+        if args.out:
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.out).write_text(json.dumps(results, indent=1))
+        return
+    results = [profile("signin (6 requests)", endpoints.signin, args.signins, args.top)]
     for name in ("userinfo", "introspect", "token_cc", "refresh"):
         results.append(profile(name, getattr(endpoints, name), args.requests, args.top))
     if args.out:

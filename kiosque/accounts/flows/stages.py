@@ -22,6 +22,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as django_login
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -121,7 +122,11 @@ def _save(request, state: LoginState) -> None:
     state.nonce = secrets.token_urlsafe(16)
     data = asdict(state)
     request.session[SESSION_KEY] = data
-    request.session.cycle_key()
+    # A new key at each transition, so a key known before it (fixation) opens nothing. A
+    # session never saved has no key yet: the one it gets when the response saves it is new,
+    # and cycling would write the row twice (create now, update at the response).
+    if request.session.session_key is not None:
+        request.session.cycle_key()
 
 
 def begin(request, user, stages: list[Stage], *, method: str, next_url: str = ""):
@@ -212,6 +217,9 @@ def _finish(request, state: LoginState):
     user = state.user
     request.session.pop(SESSION_KEY, None)
     signed_in.set_methods(request, state.methods)
-    # The backend that checked the password (None: Django takes the one configured).
-    django_login(request, user, backend=state.backend or None)
+    # The backend that checked the password (None: Django takes the one configured). One
+    # transaction: the new session row, last_login and what user_logged_in writes (ledger,
+    # history, audit) commit together, in one commit instead of one per statement.
+    with transaction.atomic():
+        django_login(request, user, backend=state.backend or None)
     return redirect(state.next_url or settings.LOGIN_REDIRECT_URL)

@@ -34,8 +34,9 @@ def second_factor(request):
     if not available:
         return _blocked(request, user)
     if action == "choose" and request.POST.get("method") in available:
+        # The chosen method's page answers this POST (same address, no redirect): choosing
+        # again, as a reload does, changes nothing and mails no second code.
         common.choose(request, state, user, request.POST["method"])
-        return redirect("mfa:second_factor")
     if action == "change" and len(available) > 1:
         stage_state.put(request, state, method=None)
         return redirect("mfa:second_factor")
