@@ -10,7 +10,6 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from kiosque import config
-from kiosque.oidc import conf as oidc_conf
 
 BASE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
@@ -54,7 +53,6 @@ INSTALLED_APPS = [
     "kiosque.registration",
     "kiosque.portal",
     "kiosque.backoffice",
-    "oauth2_provider",
     "kiosque.oidc",
 ]
 
@@ -266,8 +264,12 @@ KIOSQUE_TEMPORARY_PASSWORD_DAYS = env.int("KIOSQUE_TEMPORARY_PASSWORD_DAYS", 7)
 KIOSQUE_CORRECTION_TOKEN_DAYS = env.int("KIOSQUE_CORRECTION_TOKEN_DAYS", 14)
 
 # OpenID Connect provider and Pro Santé Connect sign-in (kiosque.oidc).
-OAUTH2_PROVIDER = oidc_conf.provider_settings(env, KIOSQUE_BASE_URL)
-OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# Read through kiosque/oidc/app_settings.py (defaults there, list in docs/configuration.md).
+KIOSQUE_OIDC_CODE_SECONDS = env.int("KIOSQUE_OIDC_CODE_SECONDS", 60)
+KIOSQUE_OIDC_ACCESS_TOKEN_SECONDS = env.int("KIOSQUE_OIDC_ACCESS_TOKEN_SECONDS", 900)
+KIOSQUE_OIDC_ID_TOKEN_SECONDS = env.int("KIOSQUE_OIDC_ID_TOKEN_SECONDS", 900)
+KIOSQUE_OIDC_REFRESH_TOKEN_SECONDS = env.int("KIOSQUE_OIDC_REFRESH_TOKEN_SECONDS", 4 * 3600)
+KIOSQUE_OIDC_TOKEN_HASH_KEY = env.str("KIOSQUE_OIDC_TOKEN_HASH_KEY", "")
 KIOSQUE_OIDC_KEYS_DIR = Path(env.str("KIOSQUE_OIDC_KEYS_DIR", str(DATA_DIR / "oidc-keys")))
 KIOSQUE_PSC_ISSUER = env.str("KIOSQUE_PSC_ISSUER", "").rstrip("/")
 KIOSQUE_PSC_CLIENT_ID = env.str("KIOSQUE_PSC_CLIENT_ID", "")

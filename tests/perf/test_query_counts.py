@@ -15,13 +15,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
-from oauth2_provider.models import Application as OAuthApplication
 
 from kiosque.accounts import roles
 from kiosque.accounts.models import ConnectionAttempt, User
 from kiosque.core import crypto
 from kiosque.mfa.models import TOTPDevice
 from kiosque.oidc.flows import clients
+from kiosque.oidc.models import Client as OidcClient
 from kiosque.portal import demo
 from kiosque.portal.models import AccessGrant, Application
 from kiosque.professionals.models import ProfessionalEstablishment, ProfessionalProfile
@@ -86,9 +86,7 @@ def catalogue(db):
     cc_client, _ = clients.register(
         apps["sphere"], redirect_uris=[REDIRECT_URI], client_id="perf-cc", secret=SECRET
     )
-    OAuthApplication.objects.filter(pk=cc_client.oauth_application_id).update(
-        authorization_grant_type=OAuthApplication.GRANT_CLIENT_CREDENTIALS
-    )
+    OidcClient.objects.filter(pk=cc_client.pk).update(grant_types=["client_credentials"])
     return apps
 
 
