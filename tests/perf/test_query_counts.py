@@ -51,13 +51,14 @@ EXPECTED = {
     "autocomplete": 2,
     "discovery": 0,
     "jwks": 0,
-    "authorize": 11,
-    # Token endpoint: each issuance writes its audit event (one insert).
-    "token_code": 22,
-    "token_refresh": 22,
-    "token_client_credentials": 5,
-    "userinfo": 3,
-    "introspection": 3,
+    "authorize": 12,
+    # Token endpoint (Authlib over Kiosque's models): each issuance writes its audit event.
+    "token_code": 11,
+    # client, refresh token (joined), insert, claim of the old one, audit; savepoint + release
+    "token_refresh": 7,
+    "token_client_credentials": 3,  # client, insert, audit
+    "userinfo": 2,  # token with client, user, grant; the profile's places (rpps)
+    "introspection": 2,  # client; token with client, user, grant
 }
 # The review queue computes the duplicates and the Annuaire Santé evidence of the whole page at
 # once (bulk.ineligibilities): requests, profiles, accounts, Annuaire entries, Annuaire imported?
