@@ -64,23 +64,26 @@ class Endpoints:
         from django.contrib.auth import get_user_model
         from django.test import Client
         from django.utils import timezone
-        from oauth2_provider.models import (
-            get_access_token_model,
-            get_application_model,
-        )
+
+        from kiosque.oidc import tokens
+        from kiosque.oidc.models import Client as OidcClient
+        from kiosque.oidc.models import Token
 
         self.client = Client(HTTP_HOST="127.0.0.1:8210")
         self.accounts = accounts
         # A TOTP code is single use: start somewhere else than a run a moment ago.
         self.next_account = random.randrange(POOL, max(POOL + 1, accounts - 100))
         user = get_user_model().objects.get(username=username(5))
-        app = get_application_model().objects.get(client_id=CLIENT_ID)
+        app = OidcClient.objects.get(client_id=CLIENT_ID)
         scope = "openid profile email rpps"
         expires = timezone.now() + timedelta(hours=2)
-        access_model = get_access_token_model()
-        self.access_token = secrets.token_urlsafe(30)
-        access_model.objects.create(
-            user=user, application=app, token=self.access_token, expires=expires, scope=scope
+        self.access_token = secrets.token_urlsafe(32)
+        Token.objects.create(
+            client=app,
+            user=user,
+            access_token_hash=tokens.token_hash(self.access_token),
+            expires_at=expires,
+            scope=scope,
         )
         self.refresh_token = None  # from a real code flow, after a real sign-in (first use)
 
