@@ -220,9 +220,14 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         )
 
     def query_authorization_code(self, code, client):
+        from kiosque.portal.services.access import active_grant_exists
+
         found = (
             AuthorizationCode.objects.select_related(
                 "sign_in__user", *(f"sign_in__user__{name}" for name in tokens.USER_RELATED)
+            )
+            .annotate(
+                grant_exists=active_grant_exists("sign_in__user_id", "client__application_id")
             )
             .filter(code_hash=tokens.code_hash(code), client=client)
             .first()
@@ -240,7 +245,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     def validate_token_request(self):
         super().validate_token_request()  # Authlib's checks, then PKCE (its hook)
         code = self.request.authorization_code
-        if not may_use(code.sign_in.user, self.request.client):
+        if not may_use(code.sign_in.user, self.request.client, code.grant_exists):
             raise InvalidGrantError("The access to this application has ended.")
         # Single use across nodes: only one request turns redeemed_at from NULL.
         claimed = AuthorizationCode.objects.filter(pk=code.pk, redeemed_at__isnull=True).update(

@@ -51,9 +51,9 @@ EXPECTED = {
     "autocomplete": 2,
     "discovery": 0,
     "jwks": 0,
-    "authorize": 12,
+    "authorize": 16,  # the first of a sign-in: its SignIn and the subject (`sub`) created
     # Token endpoint (Authlib over Kiosque's models): each issuance writes its audit event.
-    "token_code": 11,
+    "token_code": 6,
     # client, refresh token (joined), insert, claim of the old one, audit; savepoint + release
     "token_refresh": 7,
     "token_client_credentials": 3,  # client, insert, audit
