@@ -1,6 +1,8 @@
 """Upgrading from django-oauth-toolkit: its clients move into oidc.Client (0003), the legacy
 secret is re-hashed at its first successful use, and the toolkit's tables go (0004)."""
 
+import importlib
+
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
@@ -9,6 +11,11 @@ from django.db import connection
 from kiosque.oidc import tokens
 from kiosque.oidc.models import Client
 from kiosque.portal.models import Application
+
+# The toolkit's table, named where the migration that reads it names it.
+TOOLKIT_TABLE = importlib.import_module(
+    "kiosque.oidc.migrations.0003_authlib_provider"
+).DOT_APPLICATION_TABLE
 
 
 @pytest.mark.django_db(transaction=True)
@@ -21,12 +28,12 @@ def test_toolkit_clients_are_moved_and_their_secret_rehashed_at_first_use():
     with connection.cursor() as cursor:
         # The toolkit's table, as far as 0003 reads it.
         cursor.execute(
-            "CREATE TABLE oauth2_provider_application (id integer PRIMARY KEY, "
+            f"CREATE TABLE {TOOLKIT_TABLE} (id integer PRIMARY KEY, "
             "client_id varchar(100), client_secret varchar(255), redirect_uris text, "
             "post_logout_redirect_uris text, authorization_grant_type varchar(32))"
         )
         cursor.execute(
-            "INSERT INTO oauth2_provider_application VALUES (%s, %s, %s, %s, %s, %s)",
+            f"INSERT INTO {TOOLKIT_TABLE} VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
             [7, "dcc-client", make_password(secret), "https://dcc.example.org/cb https://x/cb",
              "https://dcc.example.org/bye", "authorization-code"],
         )  # fmt: skip
@@ -45,7 +52,7 @@ def test_toolkit_clients_are_moved_and_their_secret_rehashed_at_first_use():
     assert client.post_logout_redirect_uris == ["https://dcc.example.org/bye"]
     assert client.grant_types == ["authorization_code", "refresh_token"]
     assert client.legacy_secret_hash and not client.client_secret_hash
-    assert "oauth2_provider_application" not in connection.introspection.table_names()
+    assert TOOLKIT_TABLE not in connection.introspection.table_names()
 
     assert not client.check_client_secret("wrong")
     assert client.check_client_secret(secret)
