@@ -12,7 +12,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from kiosque.oidc.flows import clients
-from kiosque.oidc.models import Client
+from kiosque.oidc.models import AuthorizationCode, Client, Token
 
 
 def _uri_list(value: str) -> list[str]:
@@ -127,3 +127,29 @@ class ClientAdmin(admin.ModelAdmin):
             if client.token_endpoint_auth_method != Client.AuthMethod.SECRET_BASIC:
                 continue
             self._show_secret(request, client, clients.rotate_secret(client))
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Issued codes and tokens, for inspection: only their keyed hashes are stored, so
+    nothing here can be presented back; revocation goes through the flows (sign-out,
+    back-channel logout, the revocation endpoint)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Token)
+class TokenAdmin(ReadOnlyAdmin):
+    list_display = ("client", "user", "issued_at", "expires_at", "rotated_at", "revoked_at")
+    list_select_related = ("client__application", "user")
+    exclude = ("access_token_hash", "refresh_token_hash")
+
+
+@admin.register(AuthorizationCode)
+class AuthorizationCodeAdmin(ReadOnlyAdmin):
+    list_display = ("client", "created_at", "expires_at", "redeemed_at")
+    list_select_related = ("client__application",)
+    exclude = ("code_hash",)

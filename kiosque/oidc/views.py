@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import logout as django_logout
 from django.db import transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
@@ -138,9 +138,7 @@ def _error_redirect(redirect_uri, state, error, description=None):
     if state:
         params["state"] = state
     separator = "&" if "?" in redirect_uri else "?"
-    return HttpResponse(
-        status=302, headers={"Location": _with_iss(redirect_uri + separator + urlencode(params))}
-    )
+    return HttpResponseRedirect(_with_iss(redirect_uri + separator + urlencode(params)))
 
 
 def _invalid_request_page(request, status=400):
@@ -194,6 +192,11 @@ class AuthorizeView(View):
         user = request.user if request.user.is_authenticated else None
         try:
             grant = server.server().get_consent_grant(request, end_user=user)
+        except ValueError:
+            # Authlib refuses to echo a parameter with control characters into an error
+            # description (RFC 6749 §4.1.2.1 restricts its characters): not a request to
+            # answer with a redirect.
+            return _invalid_request_page(request)
         except OAuth2Error as error:
             if not error.redirect_uri:
                 return _invalid_request_page(request)
@@ -279,7 +282,7 @@ class AuthorizeView(View):
                 "oidc/continue.html",
                 {"url": location, "application": client.application},
             )
-        return HttpResponse(status=302, headers={"Location": location})
+        return HttpResponseRedirect(location)
 
     def _error(self, error, description=None):
         return _error_redirect(self.redirect_uri, self.params.get("state"), error, description)
@@ -522,7 +525,7 @@ class LogoutView(View):
         if data["state"]:
             separator = "&" if "?" in redirect_uri else "?"
             redirect_uri += separator + urlencode({"state": data["state"]})
-        return HttpResponse(status=302, headers={"Location": redirect_uri})
+        return HttpResponseRedirect(redirect_uri)
 
     @staticmethod
     def _hint_names_this_sign_in(request, hint) -> bool:
