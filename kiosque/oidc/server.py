@@ -68,7 +68,8 @@ def token_queryset():
     ).annotate(grant_exists=active_grant_exists("user_id", "client__application_id"))
 
 
-def revoke_family(family, reason_user=None) -> None:
+def revoke_family(family) -> None:
+    """Revoke every token of a family (a replayed code or refresh token, RFC 9700 §4.14)."""
     if family:
         Token.objects.filter(family=family, revoked_at__isnull=True).update(revoked_at=tokens.now())
 
