@@ -113,7 +113,9 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
         return [base, base + "/", token_url, token_url.rstrip("/")]
 
     def resolve_client_public_key(self, client):
-        return client.jwks or {"keys": []}
+        from joserfc.jwk import KeySet
+
+        return KeySet.import_key_set(client.jwks or {"keys": []})
 
     def verify_claims(self, claims):
         super().verify_claims(claims)
