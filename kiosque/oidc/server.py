@@ -13,6 +13,7 @@ refresh token revoking its whole token family, and the sign-in context (acr, amr
 auth_time, sid) in ID tokens.
 """
 
+import contextvars
 import functools
 import logging
 import time
@@ -150,6 +151,11 @@ class PKCE(CodeChallenge):
         return super().validate_code_verifier(grant, result)
 
 
+_id_token_client: contextvars.ContextVar[Client | None] = contextvars.ContextVar(
+    "kiosque_oidc_id_token_client", default=None
+)
+
+
 class KiosqueOpenIDCode(OpenIDCode):
     """ID tokens: Kiosque's claims, the sign-in's acr/amr/auth_time/sid, signed with the key
     store's key of the client's algorithm (RS256 by default, ES256 per client)."""
@@ -183,13 +189,17 @@ class KiosqueOpenIDCode(OpenIDCode):
         return data
 
     def generate_user_info(self, user, scope):
-        client = getattr(self, "current_client", None)
-        return UserInfo(claim_sets.user_claims(user, scope.split(), client))
+        return UserInfo(claim_sets.user_claims(user, scope.split(), _id_token_client.get()))
 
     def encode_id_token(self, token, request):
-        # The claims of the `roles` scope depend on the client: generate_user_info reads it.
-        self.current_client = request.client
-        return super().encode_id_token(token, request)
+        # The claims of the `roles` scope depend on the client, which Authlib does not pass
+        # to generate_user_info: it is handed over in a context variable (this extension
+        # object is shared by every request and thread).
+        marker = _id_token_client.set(request.client)
+        try:
+            return super().encode_id_token(token, request)
+        finally:
+            _id_token_client.reset(marker)
 
 
 class ClaimLost(Exception):
