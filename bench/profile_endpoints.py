@@ -6,9 +6,10 @@ Runs each endpoint sequentially through Django's test client (the whole middlewa
 HTTP server): the full sign-in (7 requests, argon2 included), userinfo, introspection, client
 credentials, refresh. Prints, per endpoint, CPU and wall milliseconds per operation (wall minus
 CPU is mostly waiting for PostgreSQL) and the share of CPU spent under a few well-known places:
-the ORM's SQL compilation, the database driver, template rendering, argon2, oauthlib, the
-middleware before the view. The shares overlap where one place calls another (oauthlib runs
-our validator, which runs the ORM). `--top N` also prints the N heaviest functions.
+the ORM's SQL compilation, the database driver, template rendering, argon2, Authlib's server,
+the middleware before the view. The shares overlap where one place calls another (Authlib's
+grants run Kiosque's storage methods, which run the ORM). `--top N` also prints the N
+heaviest functions.
 """
 
 import argparse
@@ -45,8 +46,9 @@ PLACES = {  # label: (path fragment, function name)
     "database driver (psycopg)": [("psycopg/cursor.py", "execute")],
     "templates": [("django/template/backends/django.py", "render")],
     "argon2": [("argon2/_password_hasher.py", "verify")],
-    "oauthlib endpoint": [
-        ("oauthlib/oauth2/rfc6749/endpoints/base.py", "wrapper"),
+    "Authlib server": [
+        ("authlib/oauth2/rfc6749/authorization_server.py", "create_token_response"),
+        ("authlib/oauth2/rfc6749/authorization_server.py", "create_endpoint_response"),
     ],
     "view (after the middleware)": [("django/core/handlers/base.py", "_get_response")],
 }
