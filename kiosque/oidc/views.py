@@ -8,7 +8,6 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 from authlib.oauth2.rfc6749.errors import OAuth2Error
 from django import forms
 from django.conf import settings
-from django.contrib.auth import logout as django_logout
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -25,7 +24,7 @@ from kiosque.mfa import levels
 from kiosque.mfa.flows import step_up
 from kiosque.oidc import audit, claims, keys, protocol, server, signins, tokens
 from kiosque.oidc.app_settings import SCOPES
-from kiosque.oidc.models import Client, SignIn
+from kiosque.oidc.flows import rp_logout
 
 
 def _url(name: str) -> str:
@@ -471,13 +470,8 @@ class LogoutForm(forms.Form):
 
 @method_decorator(never_cache, name="dispatch")
 class LogoutView(View):
-    """RP-initiated logout 1.0; signing out of Kiosque also tells the other applications
-    (receivers.on_logout, back-channel logout).
-
-    An id_token_hint is used when Kiosque signed it (its signature and issuer), even if it
-    expired or its sign-in already ended: it then only names the client, and the user is
-    asked to confirm. A hint that is not Kiosque's is ignored. Without a hint naming the
-    current sign-in, the user confirms."""
+    """RP-initiated logout 1.0 (flows/rp_logout.py); signing out of Kiosque also tells the
+    other applications (receivers.on_logout, back-channel logout)."""
 
     template_name = "oidc/logout_confirm.html"
 
@@ -491,49 +485,18 @@ class LogoutView(View):
         form = LogoutForm(params)
         form.is_valid()
         data = form.cleaned_data
-        hint = keys.claims_of_our_id_token(data["id_token_hint"]) if data["id_token_hint"] else None
-        client_id = data["client_id"] or (hint or {}).get("aud")
-        if data["client_id"] and hint and hint["aud"] != data["client_id"]:
-            return self._refused(request)
-        client = (
-            Client.objects.select_related("application").filter(client_id=client_id).first()
-            if client_id
-            else None
-        )
-        redirect_uri = data["post_logout_redirect_uri"]
-        if redirect_uri and (
-            client is None or redirect_uri not in client.post_logout_redirect_uris
-        ):
-            return self._refused(request)
-        if not confirmed and not self._hint_names_this_sign_in(request, hint):
-            return render(
+        try:
+            logout = rp_logout.resolve(
                 request,
-                self.template_name,
-                {"form": form, "application": client.application if client else None},
+                id_token_hint=data["id_token_hint"],
+                client_id=data["client_id"],
+                redirect_uri=data["post_logout_redirect_uri"],
+                state=data["state"],
             )
-        user = request.user
-        if user.is_authenticated:
-            django_logout(request)  # ends the sign-in, tells the applications
-            record(
-                AuditAction.LOGOUT,
-                request=request,
-                actor=user,
-                context={"reason": "rp_initiated", "client": client.client_id if client else ""},
-            )
-        if not redirect_uri:
-            return redirect("/")
-        if data["state"]:
-            separator = "&" if "?" in redirect_uri else "?"
-            redirect_uri += separator + urlencode({"state": data["state"]})
-        return HttpResponseRedirect(redirect_uri)
-
-    @staticmethod
-    def _hint_names_this_sign_in(request, hint) -> bool:
-        if not hint or not request.user.is_authenticated or not hint.get("sid"):
-            return False
-        return SignIn.objects.filter(
-            sid=hint["sid"], user=request.user, ended_at__isnull=True
-        ).exists()
-
-    def _refused(self, request):
-        return render(request, self.template_name, {"error": True}, status=400)
+        except rp_logout.Refused:
+            return render(request, self.template_name, {"error": True}, status=400)
+        if logout.needs_confirmation and not confirmed:
+            application = logout.client.application if logout.client else None
+            return render(request, self.template_name, {"form": form, "application": application})
+        rp_logout.sign_out(request, logout)
+        return HttpResponseRedirect(logout.redirect_uri) if logout.redirect_uri else redirect("/")
