@@ -138,7 +138,6 @@ def reset_sequence(conn, table: str) -> None:
 
 def setup_catalogue_and_clients() -> dict:
     from django.contrib.auth.models import Group
-    from oauth2_provider.models import Application as OAuthApplication
 
     from kiosque.accounts import roles
     from kiosque.oidc.flows import clients
@@ -148,18 +147,15 @@ def setup_catalogue_and_clients() -> dict:
 
     demo.load_catalogue()
     apps = {a.slug: a for a in Application.objects.all()}
-    if not Client.objects.filter(oauth_application__client_id=CLIENT_ID).exists():
+    if not Client.objects.filter(client_id=CLIENT_ID).exists():
         clients.register(
             apps["dcc"], redirect_uris=[REDIRECT_URI], client_id=CLIENT_ID, secret=CLIENT_SECRET
         )
-    if not Client.objects.filter(oauth_application__client_id=CC_CLIENT_ID).exists():
-        client, _secret = clients.register(
+    if not Client.objects.filter(client_id=CC_CLIENT_ID).exists():
+        clients.register(
             apps["sphere"], redirect_uris=[REDIRECT_URI], client_id=CC_CLIENT_ID,
-            secret=CLIENT_SECRET,
+            secret=CLIENT_SECRET, grant_types=["client_credentials"],
         )  # fmt: skip
-        OAuthApplication.objects.filter(pk=client.oauth_application_id).update(
-            authorization_grant_type=OAuthApplication.GRANT_CLIENT_CREDENTIALS
-        )
     for role in roles.ALL:
         Group.objects.get_or_create(name=role)
     return {"dcc": apps["dcc"].pk, "sphere": apps["sphere"].pk}

@@ -6,9 +6,10 @@ Runs each endpoint sequentially through Django's test client (the whole middlewa
 HTTP server): the full sign-in (6 requests, argon2 included), userinfo, introspection, client
 credentials, refresh. Prints, per endpoint, CPU and wall milliseconds per operation (wall minus
 CPU is mostly waiting for PostgreSQL) and the share of CPU spent under a few well-known places:
-the ORM's SQL compilation, the database driver, template rendering, argon2, oauthlib, the
-middleware before the view. The shares overlap where one place calls another (oauthlib runs
-our validator, which runs the ORM). `--top N` also prints the N heaviest functions.
+the ORM's SQL compilation, the database driver, template rendering, argon2, Authlib's server,
+the middleware before the view. The shares overlap where one place calls another (Authlib's
+grants run Kiosque's storage methods, which run the ORM). `--top N` also prints the N
+heaviest functions.
 """
 
 import argparse
@@ -45,8 +46,9 @@ PLACES = {  # label: (path fragment, function name)
     "database driver (psycopg)": [("psycopg/cursor.py", "execute")],
     "templates": [("django/template/backends/django.py", "render")],
     "argon2": [("argon2/_password_hasher.py", "verify")],
-    "oauthlib endpoint": [
-        ("oauthlib/oauth2/rfc6749/endpoints/base.py", "wrapper"),
+    "Authlib server": [
+        ("authlib/oauth2/rfc6749/authorization_server.py", "create_token_response"),
+        ("authlib/oauth2/rfc6749/authorization_server.py", "create_endpoint_response"),
     ],
     "view (after the middleware)": [("django/core/handlers/base.py", "_get_response")],
 }
@@ -64,23 +66,26 @@ class Endpoints:
         from django.contrib.auth import get_user_model
         from django.test import Client
         from django.utils import timezone
-        from oauth2_provider.models import (
-            get_access_token_model,
-            get_application_model,
-        )
+
+        from kiosque.oidc import tokens
+        from kiosque.oidc.models import Client as OidcClient
+        from kiosque.oidc.models import Token
 
         self.client = Client(HTTP_HOST="127.0.0.1:8210")
         self.accounts = accounts
         # A TOTP code is single use: start somewhere else than a run a moment ago.
         self.next_account = random.randrange(POOL, max(POOL + 1, accounts - 100))
         user = get_user_model().objects.get(username=username(5))
-        app = get_application_model().objects.get(client_id=CLIENT_ID)
+        app = OidcClient.objects.get(client_id=CLIENT_ID)
         scope = "openid profile email rpps"
         expires = timezone.now() + timedelta(hours=2)
-        access_model = get_access_token_model()
-        self.access_token = secrets.token_urlsafe(30)
-        access_model.objects.create(
-            user=user, application=app, token=self.access_token, expires=expires, scope=scope
+        self.access_token = secrets.token_urlsafe(32)
+        Token.objects.create(
+            client=app,
+            user=user,
+            access_token_hash=tokens.token_hash(self.access_token),
+            expires_at=expires,
+            scope=scope,
         )
         self.refresh_token = None  # from a real code flow, after a real sign-in (first use)
 

@@ -14,7 +14,7 @@ from kiosque.accounts.app_settings import AccountsSettings
 from kiosque.core.app_settings import CoreSettings
 from kiosque.mail.app_settings import MailSettings
 from kiosque.mfa.app_settings import MfaSettings
-from kiosque.oidc import conf as oidc_conf
+from kiosque.oidc.app_settings import DemoSettings, OidcSettings, PscSettings
 from kiosque.professionals.app_settings import ProfessionalsSettings
 from kiosque.registration.app_settings import RegistrationSettings
 
@@ -31,6 +31,9 @@ APP_SETTINGS = [
     MailSettings,
     RegistrationSettings,
     ProfessionalsSettings,
+    OidcSettings,
+    PscSettings,
+    DemoSettings,
 ]
 for _app in APP_SETTINGS:
     globals().update(_app.from_environment(env))
@@ -69,7 +72,6 @@ INSTALLED_APPS = [
     "kiosque.registration",
     "kiosque.portal",
     "kiosque.backoffice",
-    "oauth2_provider",
     "kiosque.oidc",
 ]
 
@@ -233,18 +235,10 @@ KIOSQUE_CAPTCHA_HMAC_KEY = (
     or hmac.new(SECRET_KEY.encode(), b"kiosque.registration.captcha", hashlib.sha256).hexdigest()
 )
 
-# OpenID Connect provider and Pro Santé Connect sign-in (kiosque.oidc).
-OAUTH2_PROVIDER = oidc_conf.provider_settings(env, KIOSQUE_BASE_URL)
-OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# OpenID Connect provider, Pro Santé Connect and the DCC demo: kiosque/oidc/app_settings.py
+# (read from the environment with the other app settings above); only the keys' folder is
+# derived here, from the data dir.
 KIOSQUE_OIDC_KEYS_DIR = Path(env.str("KIOSQUE_OIDC_KEYS_DIR", str(DATA_DIR / "oidc-keys")))
-KIOSQUE_PSC_ISSUER = env.str("KIOSQUE_PSC_ISSUER", "").rstrip("/")
-KIOSQUE_PSC_CLIENT_ID = env.str("KIOSQUE_PSC_CLIENT_ID", "")
-KIOSQUE_PSC_CLIENT_SECRET = env.str("KIOSQUE_PSC_CLIENT_SECRET", "")
-KIOSQUE_PSC_SCOPE = env.str("KIOSQUE_PSC_SCOPE", "openid scope_all")
-KIOSQUE_PSC_ACR_VALUES = env.str("KIOSQUE_PSC_ACR_VALUES", "eidas1")
-# Where the DCC demo relying party (examples/dcc_demo) answers: `kiosque devserver` starts it
-# there, and `kiosque demo` points the DCC's tile and OpenID Connect client at it.
-KIOSQUE_DCC_DEMO_URL = env.str("KIOSQUE_DCC_DEMO_URL", "http://127.0.0.1:8001").rstrip("/")
 
 # Logs (kiosque.core.observability): plain text, or JSON lines with KIOSQUE_LOG_FORMAT=json;
 # every record carries the request id (X-Request-ID) and path of its request.

@@ -7,13 +7,15 @@ To rotate: put a new key in front of KIOSQUE_FIELD_KEYS, deploy, run
 """
 
 import functools
+import hashlib
+import hmac
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.core.exceptions import ImproperlyConfigured
 
 from kiosque.core import app_settings
 
-__all__ = ["InvalidToken", "decrypt", "encrypt", "rotate"]
+__all__ = ["InvalidToken", "decrypt", "encrypt", "keyed_hash", "rotate"]
 
 
 @functools.lru_cache(maxsize=8)
@@ -44,3 +46,13 @@ def decrypt(token: str) -> str:
 def rotate(token: str) -> str:
     """The same secret encrypted with the newest key (old keys only need to decrypt)."""
     return _cipher().rotate(token.encode()).decode()
+
+
+def keyed_hash(value: str, *, key: bytes, purpose: str) -> str:
+    """HMAC-SHA-256 of `value` under `key`, separated by `purpose` (hex, 64 characters).
+
+    For secrets Kiosque only ever compares (tokens, codes, client secrets): a copy of the
+    table without the key gives nothing usable. Compare two results with `hmac.compare_digest`.
+    """
+    message = purpose.encode() + b"\x00" + value.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()

@@ -1,42 +1,18 @@
 """Back-office for the applications' OpenID Connect clients.
 
 A client is created for an application of the catalogue; its secret is shown once (as a
-message) and stored hashed. "Nouveau secret" replaces it. The toolkit's own Application
-admin is hidden: clients are managed here only.
+message) and stored as a keyed hash. "Nouveau secret" replaces it. Codes and tokens are not
+shown: only their hashes are stored.
 """
-
-import contextlib
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
-from oauth2_provider import models as toolkit
-from oauth2_provider.models import Application as OAuthApplication
 
 from kiosque.oidc.flows import clients
-from kiosque.oidc.models import (
-    Client,
-    IssuedAccessToken,
-    IssuedGrant,
-    IssuedIDToken,
-    IssuedRefreshToken,
-)
-
-with contextlib.suppress(admin.sites.NotRegistered):
-    admin.site.unregister(OAuthApplication)
-
-# The toolkit's token tables, with the toolkit's own admin classes, under French names.
-for get_model, proxy, get_admin_class in (
-    (toolkit.get_access_token_model, IssuedAccessToken, toolkit.get_access_token_admin_class),
-    (toolkit.get_refresh_token_model, IssuedRefreshToken, toolkit.get_refresh_token_admin_class),
-    (toolkit.get_id_token_model, IssuedIDToken, toolkit.get_id_token_admin_class),
-    (toolkit.get_grant_model, IssuedGrant, toolkit.get_grant_admin_class),
-):
-    with contextlib.suppress(admin.sites.NotRegistered):
-        admin.site.unregister(get_model())
-    admin.site.register(proxy, get_admin_class())
+from kiosque.oidc.models import AuthorizationCode, Client, Token
 
 
 def _uri_list(value: str) -> list[str]:
@@ -77,10 +53,9 @@ class ClientForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            oauth = self.instance.oauth_application
-            self.initial["redirect_uris"] = "\n".join(oauth.redirect_uris.split())
+            self.initial["redirect_uris"] = "\n".join(self.instance.redirect_uris)
             self.initial["post_logout_redirect_uris"] = "\n".join(
-                oauth.post_logout_redirect_uris.split()
+                self.instance.post_logout_redirect_uris
             )
             self.fields["application"].disabled = True
             self.fields["token_endpoint_auth_method"].disabled = True
@@ -108,10 +83,6 @@ class ClientAdmin(admin.ModelAdmin):
     readonly_fields = ("client_id", "secret_rotated_at", "created_at")
     actions = ["new_secret"]
 
-    @admin.display(description=_("client_id"))
-    def client_id(self, obj):
-        return obj.oauth_application.client_id if obj.pk else "—"
-
     def get_fields(self, request, obj=None):
         fields = list(ClientForm.Meta.fields)
         return ([*fields, *self.readonly_fields]) if obj else fields
@@ -119,10 +90,8 @@ class ClientAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            oauth = obj.oauth_application
-            oauth.redirect_uris = " ".join(data["redirect_uris"])
-            oauth.post_logout_redirect_uris = " ".join(data["post_logout_redirect_uris"])
-            oauth.save(update_fields=["redirect_uris", "post_logout_redirect_uris", "updated"])
+            obj.redirect_uris = data["redirect_uris"]
+            obj.post_logout_redirect_uris = data["post_logout_redirect_uris"]
             obj.save()
             return
         client, secret = clients.register(
@@ -136,7 +105,7 @@ class ClientAdmin(admin.ModelAdmin):
         )
         Client.objects.filter(pk=client.pk).update(may_introspect_all=data["may_introspect_all"])
         obj.pk = client.pk
-        obj.oauth_application = client.oauth_application
+        obj.client_id = client.client_id
         self._show_secret(request, client, secret)
 
     @staticmethod
@@ -149,12 +118,38 @@ class ClientAdmin(admin.ModelAdmin):
                 "client_id : %(client_id)s — secret : %(secret)s — copiez-le maintenant, "
                 "il ne sera plus affiché (il est conservé haché)."
             )
-            % {"client_id": client.oauth_application.client_id, "secret": secret},
+            % {"client_id": client.client_id, "secret": secret},
         )
 
     @admin.action(description=_("Générer un nouveau secret"))
     def new_secret(self, request, queryset):
-        for client in queryset.select_related("oauth_application"):
+        for client in queryset:
             if client.token_endpoint_auth_method != Client.AuthMethod.SECRET_BASIC:
                 continue
             self._show_secret(request, client, clients.rotate_secret(client))
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Issued codes and tokens, for inspection: only their keyed hashes are stored, so
+    nothing here can be presented back; revocation goes through the flows (sign-out,
+    back-channel logout, the revocation endpoint)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Token)
+class TokenAdmin(ReadOnlyAdmin):
+    list_display = ("client", "user", "issued_at", "expires_at", "rotated_at", "revoked_at")
+    list_select_related = ("client__application", "user")
+    exclude = ("access_token_hash", "refresh_token_hash")
+
+
+@admin.register(AuthorizationCode)
+class AuthorizationCodeAdmin(ReadOnlyAdmin):
+    list_display = ("client", "created_at", "expires_at", "redeemed_at")
+    list_select_related = ("client__application",)
+    exclude = ("code_hash",)

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kiosque.core import app_settings as core_settings
+
 
 class OidcConfig(AppConfig):
     name = "kiosque.oidc"
@@ -10,10 +12,17 @@ class OidcConfig(AppConfig):
     def ready(self):
         import logging
 
-        # oauthlib and the toolkit log tokens, codes and redirect URIs at DEBUG: never
-        # let a DEBUG log level of the deployment write them out.
-        for name in ("oauthlib", "oauth2_provider"):
+        # Authlib logs tokens, codes and redirect URIs at DEBUG: never let a DEBUG log
+        # level of the deployment write them out.
+        for name in ("authlib",):
             logger = logging.getLogger(name)
             if logger.level < logging.INFO:
                 logger.setLevel(logging.INFO)
+        import os
+
+        # Authlib refuses plain-HTTP request URIs except on localhost (its documented
+        # AUTHLIB_INSECURE_TRANSPORT switch). Production is served over HTTPS; dev, test and
+        # training instances may run over HTTP on any host name.
+        if core_settings.ENV != "production":
+            os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
         from kiosque.oidc import receivers  # noqa: F401 (connects the signal receivers)

@@ -1,6 +1,6 @@
 """Audit events of the token endpoint, written with the HTTP request they belong to.
 
-The validator sees oauthlib's request, not Django's: what it notes during a token request
+The grants see Authlib's request, not Django's: what they note during a token request
 (token issued, code or refresh token replayed) is kept here and written once the view has
 its answer, with the client's address and user agent. Outside a token request (or if nobody
 collects), an event is written at once. One insert per event.

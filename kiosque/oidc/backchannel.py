@@ -11,13 +11,12 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from django.conf import settings
 from django.utils import timezone
-from oauth2_provider.models import AccessToken
 
+from kiosque.core import app_settings as core_settings
 from kiosque.oidc.claims import subject_of
-from kiosque.oidc.models import Authorization, Client, SignIn
-from kiosque.oidc.validator import revoke_family, sign_jwt
+from kiosque.oidc.keys import sign_jwt
+from kiosque.oidc.models import Client, SignIn, Token
 
 log = logging.getLogger("kiosque.oidc")
 
@@ -29,8 +28,8 @@ LOGOUT_TOKEN_SECONDS = 120
 def logout_token(client: Client, sign_in: SignIn) -> str:
     now = int(time.time())
     payload = {
-        "iss": settings.KIOSQUE_BASE_URL,
-        "aud": client.oauth_application.client_id,
+        "iss": core_settings.BASE_URL,
+        "aud": client.client_id,
         "iat": now,
         "exp": now + LOGOUT_TOKEN_SECONDS,
         "jti": str(uuid.uuid4()),
@@ -61,20 +60,16 @@ def end_sign_in(sign_in: SignIn, request=None) -> dict[str, bool]:
     """Revoke the sign-in's tokens and tell its applications; {client name: delivered}."""
     from kiosque.audit.services import AuditAction, AuditOutcome, record
 
-    SignIn.objects.filter(pk=sign_in.pk).update(ended_at=timezone.now())
-    authorizations = list(
-        Authorization.objects.filter(sign_in=sign_in, redeemed_at__isnull=False).select_related(
-            "oauth_application__kiosque_client__application"
-        )
-    )
-    clients = {}
-    for authorization in authorizations:
-        revoke_family(authorization.token_family)
-        if authorization.access_token_id:
-            AccessToken.objects.filter(pk=authorization.access_token_id).delete()
-        client = getattr(authorization.oauth_application, "kiosque_client", None)
-        if client is not None and client.backchannel_logout_uri:
-            clients[client.pk] = client
+    now = timezone.now()
+    SignIn.objects.filter(pk=sign_in.pk).update(ended_at=now)
+    client_ids = set(Token.objects.filter(sign_in=sign_in).values_list("client_id", flat=True))
+    Token.objects.filter(sign_in=sign_in, revoked_at__isnull=True).update(revoked_at=now)
+    clients = {
+        client.pk: client
+        for client in Client.objects.filter(pk__in=client_ids)
+        .exclude(backchannel_logout_uri="")
+        .select_related("application")
+    }
     jobs = [(c, c.backchannel_logout_uri, logout_token(c, sign_in)) for c in clients.values()]
     with ThreadPoolExecutor(max_workers=4) as pool:
         outcomes = list(pool.map(lambda job: _deliver(job[1], job[2]), jobs))

@@ -48,7 +48,7 @@ def supported_acr_values() -> list[str]:
 
 def subject_of(user) -> str:
     try:
-        return str(user.oidc_subject.sub)  # often joined with the user (validator.USER_RELATED)
+        return str(user.oidc_subject.sub)  # often joined with the user (tokens.USER_RELATED)
     except Subject.DoesNotExist:
         subject, _ = Subject.objects.get_or_create(user=user)
         return str(subject.sub)

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from kiosque.core import app_settings as core_settings
+from kiosque.oidc.app_settings import demo_settings
 from kiosque.oidc.flows import clients
 from kiosque.oidc.models import Client
 from kiosque.portal.models import Application
@@ -20,7 +22,7 @@ CLIENT_ID = "dcc-demo"
 
 def rp_url() -> str:
     """The demo relying party's base address, without the trailing slash."""
-    return settings.KIOSQUE_DCC_DEMO_URL
+    return demo_settings.DCC_DEMO_URL
 
 
 def rp_bind() -> str:
@@ -67,7 +69,7 @@ def _write_config(path, secret: str) -> None:
     path.write_text(
         json.dumps(
             {
-                "issuer": settings.KIOSQUE_BASE_URL,
+                "issuer": core_settings.BASE_URL,
                 "client_id": CLIENT_ID,
                 "client_secret": secret,
                 "url": rp_url(),

@@ -15,9 +15,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from jwcrypto import jwk
+
+from kiosque.core import app_settings as core_settings
+from kiosque.oidc.app_settings import oidc_settings
 
 ALGORITHMS = ("RS256", "ES256")
 JWKS_MAX_AGE_SECONDS = 3600
@@ -41,7 +43,7 @@ class SigningKey:
 
 
 def keys_dir() -> Path:
-    return Path(settings.KIOSQUE_OIDC_KEYS_DIR)
+    return Path(oidc_settings.KEYS_DIR)
 
 
 def _generate(alg: str) -> jwk.JWK:
@@ -113,7 +115,7 @@ def all_keys() -> list[SigningKey]:
         keys = _cache["keys"]
     missing = [alg for alg in ALGORITHMS if not any(k.alg == alg for k in keys)]
     if missing:
-        if settings.KIOSQUE_ENV == "production":
+        if core_settings.ENV == "production":
             raise ImproperlyConfigured(
                 f"No OpenID Connect signing key in {directory}: run `kiosque rotate-oidc-keys` "
                 "or set KIOSQUE_OIDC_KEYS_DIR to the directory holding the keys."
@@ -140,9 +142,9 @@ def verification_keyset() -> jwk.JWKSet:
     return keyset
 
 
-def audience_of_our_id_token(token: str) -> str | None:
-    """The client an ID token was issued to, if Kiosque signed it (expired or not, its
-    sign-in ended or not); None for anything else."""
+def claims_of_our_id_token(token: str) -> dict | None:
+    """The claims of an ID token Kiosque signed (expired or not, its sign-in ended or not),
+    with exactly one audience; None for anything else."""
     import json
 
     from jwcrypto import jwt
@@ -156,18 +158,60 @@ def audience_of_our_id_token(token: str) -> str | None:
         claims = json.loads(decoded.claims)
     except (JWException, ValueError, TypeError):
         return None
-    if not isinstance(claims, dict) or claims.get("iss") != settings.KIOSQUE_BASE_URL:
+    if not isinstance(claims, dict) or claims.get("iss") != core_settings.BASE_URL:
         return None
     audience = claims.get("aud")
     audience = [audience] if isinstance(audience, str) else audience
     if not isinstance(audience, list) or len(audience) != 1 or not isinstance(audience[0], str):
         return None
-    return audience[0]
+    return {**claims, "aud": audience[0]}
+
+
+def audience_of_our_id_token(token: str) -> str | None:
+    """The client an ID token was issued to, if Kiosque signed it; None otherwise."""
+    claims = claims_of_our_id_token(token)
+    return claims["aud"] if claims else None
+
+
+_joserfc_keys: dict[tuple, object] = {}
+
+
+def joserfc_signing_key(alg: str):
+    """The signing key of `alg` as a joserfc key (what Authlib signs ID tokens with),
+    converted once per key."""
+    from joserfc.jwk import JWKRegistry
+
+    key = signing_key(alg)
+    marker = (key.kid, key.created, str(key.path))
+    converted = _joserfc_keys.get(marker)
+    if converted is None:
+        pem = key.key.export_to_pem(private_key=True, password=None)
+        kty = "RSA" if alg.startswith(("RS", "PS")) else "EC"
+        converted = JWKRegistry.import_key(pem, kty, parameters={"kid": key.kid})
+        if len(_joserfc_keys) >= 16:
+            _joserfc_keys.clear()
+        _joserfc_keys[marker] = converted
+    return converted
+
+
+def sign_jwt(payload: dict, alg: str, typ: str) -> str:
+    """`payload` signed with the current key of `alg` (logout tokens)."""
+    import json
+
+    from jwcrypto import jwt
+
+    key = signing_key(alg)
+    header = {"typ": typ, "alg": alg, "kid": key.kid}
+    token = jwt.JWT(header=json.dumps(header), claims=json.dumps(payload, default=str))
+    token.make_signed_token(key.key)
+    return token.serialize()
 
 
 def overlap_seconds() -> int:
     """How long a replaced key stays published: its last ID token's life, plus JWKS caching."""
-    return settings.OAUTH2_PROVIDER.get("ID_TOKEN_EXPIRE_SECONDS", 900) + JWKS_MAX_AGE_SECONDS
+    from kiosque.oidc.app_settings import oidc_settings
+
+    return oidc_settings.ID_TOKEN_SECONDS + JWKS_MAX_AGE_SECONDS
 
 
 def rotate(now: int | None = None, overlap: int | None = None) -> tuple[list, list]:

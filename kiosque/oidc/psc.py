@@ -11,18 +11,15 @@ import functools
 from dataclasses import asdict, dataclass, field
 
 from authlib.integrations.django_client import OAuth
-from django.conf import settings
+
+from kiosque.oidc.app_settings import psc_settings
 
 # The PSC identity of a professional without an account, for the registration wizard.
 REGISTRATION_SESSION_KEY = "kiosque_psc_identity"
 
 
 def enabled() -> bool:
-    return bool(
-        settings.KIOSQUE_PSC_ISSUER
-        and settings.KIOSQUE_PSC_CLIENT_ID
-        and settings.KIOSQUE_PSC_CLIENT_SECRET
-    )
+    return bool(psc_settings.ISSUER and psc_settings.CLIENT_ID and psc_settings.CLIENT_SECRET)
 
 
 @functools.lru_cache(maxsize=4)
@@ -44,10 +41,10 @@ def _client(issuer: str, client_id: str, client_secret: str, scope: str):
 
 def client():
     return _client(
-        settings.KIOSQUE_PSC_ISSUER,
-        settings.KIOSQUE_PSC_CLIENT_ID,
-        settings.KIOSQUE_PSC_CLIENT_SECRET,
-        settings.KIOSQUE_PSC_SCOPE,
+        psc_settings.ISSUER,
+        psc_settings.CLIENT_ID,
+        psc_settings.CLIENT_SECRET,
+        psc_settings.SCOPE,
     )
 
 

@@ -22,9 +22,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from requests import RequestException
 
+from kiosque.core import app_settings as core_settings
 from kiosque.core import ratelimit
 from kiosque.mfa.flows import step_up
 from kiosque.oidc import psc
+from kiosque.oidc.app_settings import psc_settings
 from kiosque.oidc.flows import psc_link, psc_login, psc_logout
 
 log = logging.getLogger("kiosque.oidc")
@@ -51,10 +53,10 @@ def _authorize(request, purpose: str, **extra):
         "purpose": purpose,
         "user": request.user.pk if request.user.is_authenticated else None,
     }
-    redirect_uri = settings.KIOSQUE_BASE_URL + reverse("oidc:psc_callback")
+    redirect_uri = core_settings.BASE_URL + reverse("oidc:psc_callback")
     try:
         return psc.client().authorize_redirect(
-            request, redirect_uri, acr_values=settings.KIOSQUE_PSC_ACR_VALUES, **extra
+            request, redirect_uri, acr_values=psc_settings.ACR_VALUES, **extra
         )
     except (RequestException, ValueError) as error:
         log.warning("Pro Santé Connect unreachable: %s", type(error).__name__)

@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime
 
 from kiosque.oidc.claims import authentication_context
-from kiosque.oidc.models import SignIn
+from kiosque.oidc.models import SignIn, Subject
 
 SID_SESSION_KEY = "_oidc_sid"
 AUTH_TIME_SESSION_KEY = "_oidc_auth_time"
@@ -40,6 +40,9 @@ def current(request) -> SignIn:
             _follow_step_up(request, sign_in)
             return sign_in
     acr, amr = authentication_context(request)
+    # The subject (`sub`) exists before any code is issued: the code exchange reads it with
+    # the user instead of creating it.
+    Subject.objects.get_or_create(user=request.user)
     sign_in = SignIn.objects.create(
         user=request.user,
         amr=amr,

@@ -1,14 +1,14 @@
-"""The provider's endpoints: thin layers over django-oauth-toolkit and the flows."""
+"""The provider's endpoints: thin Django views over the Authlib server (server.py)."""
 
 import base64
-import calendar
 import functools
-import hashlib
 import json
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
-from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from authlib.oauth2.rfc6749.errors import OAuth2Error
+from django import forms
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
@@ -16,34 +16,28 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
-from oauth2_provider import views as dot_views
-from oauth2_provider.exceptions import InvalidIDTokenError, OAuthToolkitError
-from oauth2_provider.models import AccessToken, RefreshToken
-from oauth2_provider.signals import app_authorized
-from oauth2_provider.views.mixins import OAuthLibMixin
-from oauthlib.common import Request as OauthlibRequest
+from django.views.decorators.http import require_http_methods
 
 from kiosque.audit.services import AuditAction, AuditOutcome, record
+from kiosque.core import app_settings as core_settings
 from kiosque.mfa import levels
 from kiosque.mfa.flows import step_up
-from kiosque.oidc import audit, claims, client_auth, keys, protocol, signins
-from kiosque.oidc.conf import SCOPES
-from kiosque.oidc.validator import (
-    CLIENT_RELATED,
-    clients_cached_for_this_request,
-    kiosque_client,
-    load_client,
-    may_use,
-)
+from kiosque.oidc import audit, claims, keys, protocol, server, signins, tokens
+from kiosque.oidc.app_settings import SCOPES
+from kiosque.oidc.flows import rp_logout
 
 
 def _url(name: str) -> str:
-    return settings.KIOSQUE_BASE_URL + reverse(name)
+    return core_settings.BASE_URL + reverse(name)
+
+
+DISCOVERY_MAX_AGE_SECONDS = 3600
 
 
 def discovery(request):
-    response = HttpResponse(_discovery_json(settings.KIOSQUE_BASE_URL), "application/json")
+    response = HttpResponse(_discovery_json(core_settings.BASE_URL), "application/json")
     response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = f"public, max-age={DISCOVERY_MAX_AGE_SECONDS}"
     return response
 
 
@@ -51,7 +45,7 @@ def discovery(request):
 def _discovery_json(base_url: str) -> bytes:
     """The discovery document, built once per process (it depends on settings only)."""
     data = {
-        "issuer": settings.KIOSQUE_BASE_URL,
+        "issuer": core_settings.BASE_URL,
         "authorization_endpoint": _url("oidc:authorize"),
         "token_endpoint": _url("oidc:token"),
         "userinfo_endpoint": _url("oidc:userinfo"),
@@ -70,11 +64,11 @@ def _discovery_json(base_url: str) -> bytes:
             "private_key_jwt",
             "none",
         ],
-        "token_endpoint_auth_signing_alg_values_supported": client_auth.ALLOWED_ALGS,
+        "token_endpoint_auth_signing_alg_values_supported": server.ASSERTION_SIGNING_ALGS,
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "private_key_jwt"],
-        "introspection_endpoint_auth_signing_alg_values_supported": client_auth.ALLOWED_ALGS,
+        "introspection_endpoint_auth_signing_alg_values_supported": server.ASSERTION_SIGNING_ALGS,
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "private_key_jwt"],
-        "revocation_endpoint_auth_signing_alg_values_supported": client_auth.ALLOWED_ALGS,
+        "revocation_endpoint_auth_signing_alg_values_supported": server.ASSERTION_SIGNING_ALGS,
         "code_challenge_methods_supported": ["S256"],
         "claims_supported": claims.supported_claims(),
         "acr_values_supported": claims.supported_acr_values(),  # strongest first
@@ -131,67 +125,99 @@ def _with_iss(url: str) -> str:
     query = parse_qsl(parts.query, keep_blank_values=True)
     if any(name == "iss" for name, _value in query):
         return url
-    query.append(("iss", settings.KIOSQUE_BASE_URL))
+    query.append(("iss", core_settings.BASE_URL))
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _error_redirect(redirect_uri, state, error, description=None):
+    """An error back to the client's (validated) redirect URI, with `iss` (RFC 9207)."""
+    params = {"error": error}
+    if description:
+        params["error_description"] = description
+    if state:
+        params["state"] = state
+    separator = "&" if "?" in redirect_uri else "?"
+    return HttpResponseRedirect(_with_iss(redirect_uri + separator + urlencode(params)))
+
+
+def _invalid_request_page(request, status=400):
+    """A request too broken to redirect back (unknown client, bad redirect URI)."""
+    from django.utils.translation import gettext as _
+
+    from kiosque.core.views import error_page
+
+    return error_page(
+        request,
+        status,
+        _("Demande de connexion invalide"),
+        _(
+            "L'application qui vous a envoyé ici a fait une demande de connexion invalide. "
+            "Revenez à l'application et réessayez ; si le problème persiste, contactez son "
+            "support."
+        ),
+    )
 
 
 @method_decorator(csrf_exempt, name="dispatch")  # OIDC Core §3.1.2.1: GET and POST
 @method_decorator(never_cache, name="dispatch")
-class AuthorizeView(dot_views.AuthorizationView):
-    """The authorization endpoint: the request checked, then sign-in freshness, the access
-    gate and the authentication level, then DOT issues the code.
+class AuthorizeView(View):
+    """The authorization endpoint: Authlib validates the request (client, exact redirect
+    URI, response type, scope, PKCE, nonce, prompt=none), then Kiosque checks what the
+    library leaves to it (unsupported parameters, sign-in freshness, the access gate, the
+    authentication level), and Authlib issues the code.
 
-    POST (form-encoded) is handled as GET: the parameters come from the body, which DOT and
-    oauthlib read as well. No state changes here that a cross-site POST could abuse beyond
-    what the same GET does, hence no CSRF token (it would break the relying parties).
+    POST (form-encoded) is handled as GET. No state changes here that a cross-site POST could
+    abuse beyond what the same GET does, hence no CSRF token (it would break the relying
+    parties).
     """
 
-    def dispatch(self, request, *args, **kwargs):
-        with clients_cached_for_this_request():
-            if request.method not in ("GET", "HEAD", "POST"):
-                return View.dispatch(self, request, *args, **kwargs)  # OPTIONS, or 405
-            self.params = request.POST if request.method == "POST" else request.GET
-            refused = self._refuse_invalid_request(request)
-            if refused is not None:
-                return refused
-            return super().dispatch(request, *args, **kwargs)
+    http_method_names = ["get", "head", "post", "options"]
 
-    def _refuse_invalid_request(self, request):
-        """OIDC Core §3.1.2.2: validate the request before anything else (sign-in too)."""
-        if request.method == "POST" and request.content_type != "application/x-www-form-urlencoded":
-            return self._invalid_request_page()
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD", "POST"):
+            self.params = request.POST if request.method == "POST" else request.GET
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if request.content_type != "application/x-www-form-urlencoded":
+            return _invalid_request_page(request)
+        return self.get(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
         if not self.params.get("redirect_uri"):
             # Required by OIDC Core §3.1.2.1; without it there is nowhere safe to redirect to
             # (RFC 6749 §4.1.2.1), so the user gets the error page.
-            return self._invalid_request_page()
+            return _invalid_request_page(request)
+        user = request.user if request.user.is_authenticated else None
         try:
-            _scopes, credentials = self.validate_authorization_request(request)
-        except OAuthToolkitError as error:
-            return self.error_response(error, application=None)
+            grant = server.server().get_consent_grant(request, end_user=user)
+        except ValueError:
+            # Authlib refuses to echo a parameter with control characters into an error
+            # description (RFC 6749 §4.1.2.1 restricts its characters): not a request to
+            # answer with a redirect.
+            return _invalid_request_page(request)
+        except OAuth2Error as error:
+            if not error.redirect_uri:
+                return _invalid_request_page(request)
+            problem = protocol.authorization_request_error(self.params)
+            if problem is not None:  # what is not offered answers first
+                return _error_redirect(error.redirect_uri, self.params.get("state"), *problem)
+            return _error_redirect(
+                error.redirect_uri, error.state, error.error, error.get_error_description()
+            )
+        self.grant = grant
+        self.client = grant.client
+        self.redirect_uri = grant.request.payload.redirect_uri
         problem = protocol.authorization_request_error(self.params)
+        if problem is None and self.client.is_public and not self.params.get("code_challenge"):
+            problem = ("invalid_request", "PKCE (code_challenge) is required for this client.")
         if problem is not None:
-            error, description = problem
-            application = load_client(credentials["client_id"])
-            return self._error_redirect(credentials, application, error, description)
-        return None
+            return self._error(*problem)
+        if user is None:
+            return self._to_login()
+        return self._authorize(request, user)
 
-    def validate_authorization_request(self, request):
-        # Called by dispatch, by get() below and again by DOT's get(): one validation.
-        if not hasattr(self, "_validated"):
-            self._validated = super().validate_authorization_request(request)
-        return self._validated
-
-    def handle_no_permission(self):
-        """Nobody signed in: login_required for prompt=none, the sign-in page otherwise."""
-        _scopes, credentials = self.validate_authorization_request(self.request)
-        if "none" in self._prompt():
-            application = load_client(credentials["client_id"])
-            return self._error_redirect(credentials, application, "login_required")
-        return self._to_login()
-
-    def get(self, request, *args, **kwargs):
-        _scopes, credentials = self.validate_authorization_request(request)
-        application = load_client(credentials["client_id"])
+    def _authorize(self, request, user):
         prompt = self._prompt()
         if prompt & {"login", "select_account"}:
             # select_account: the sign-in page, where the user can sign in with another
@@ -200,81 +226,74 @@ class AuthorizeView(dot_views.AuthorizationView):
             return self._to_login()
         if signins.needs_reauthentication(request, self._max_age()):
             if "none" in prompt:
-                return self._error_redirect(credentials, application, "login_required")
+                return self._error("login_required")
             signins.require_reauthentication(request)
             return self._to_login()
-        client = kiosque_client(application)
-        if not may_use(request.user, application):
+        client = self.client
+        if not server.may_use(user, client):
             record(
                 AuditAction.PERMISSION_DENIED,
                 request=request,
                 outcome=AuditOutcome.DENIED,
-                context={"oidc_client": application.name, "reason": "no_access"},
+                context={"oidc_client": client.application.name, "reason": "no_access"},
             )
             if "none" in prompt:
-                return self._error_redirect(credentials, application, "access_denied")
+                return self._error("access_denied")
             return render(
                 request,
                 "oidc/no_access.html",
                 {
-                    "application": client.application if client else None,
-                    "request_url": _access_request_url(client.application) if client else "",
+                    "application": client.application,
+                    "request_url": _access_request_url(client.application),
                 },
                 status=403,
             )
-        self.sign_in = signins.current(request)
+        sign_in = signins.current(request)
         required = self._required_level(client)
-        if not levels.at_least(claims.LEVEL_OF_ACR.get(self.sign_in.acr), required):
+        if not levels.at_least(claims.LEVEL_OF_ACR.get(sign_in.acr), required):
             # Never a token claiming less than required. prompt=none: login_required (no
             # page may be shown); else step-up, then back here with the same request.
             if "none" in prompt:
-                return self._error_redirect(
-                    credentials,
-                    application,
-                    "login_required",
-                    "The required authentication level is not met.",
+                return self._error(
+                    "login_required", "The required authentication level is not met."
                 )
             step_up.begin(
                 request,
                 required,
                 next_url=f"{reverse('oidc:authorize')}?{self.params.urlencode()}",
-                application=client.application.name if client else "",
+                application=client.application.name,
             )
             return redirect("mfa:step_up")
         # prompt=consent: consent is the access grant checked above (first-party clients).
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        # The authorization request sent as a form (OIDC Core §3.1.2.1). Every client is
-        # first-party (skip_authorization): there is no consent form posted back here.
-        return self.get(request, *args, **kwargs)
-
-    def create_authorization_response(self, request, scopes, credentials, allow):
-        credentials = {**credentials, "kiosque_sign_in": self.sign_in}
-        return super().create_authorization_response(request, scopes, credentials, allow)
-
-    def redirect(self, redirect_to, application):
-        response = super().redirect(_with_iss(redirect_to), application)
+        self.grant.request.kiosque_sign_in = sign_in
+        response = server.server().create_authorization_response(
+            self.grant.request, grant_user=user, grant=self.grant
+        )
+        if response.status_code != 302:
+            return response
+        location = _with_iss(response["Location"])
         if self._after_a_kiosque_page():
             # Reached through Kiosque's sign-in forms: a redirect to the application would
             # be part of the form submission's redirect chain, which the CSP form-action
             # 'self' of those pages forbids. A new navigation from this page is allowed.
             return render(
-                self.request,
+                request,
                 "oidc/continue.html",
-                {"url": response["Location"], "application": application},
+                {"url": location, "application": client.application},
             )
-        return response
+        return HttpResponseRedirect(location)
+
+    def _error(self, error, description=None):
+        return _error_redirect(self.redirect_uri, self.params.get("state"), error, description)
 
     def _after_a_kiosque_page(self) -> bool:
         referer = self.request.headers.get("Referer", "")
-        return referer.startswith(settings.KIOSQUE_BASE_URL + "/")
+        return referer.startswith(core_settings.BASE_URL + "/")
 
     def _required_level(self, client) -> str | None:
         """The stronger of the application's required level and what acr_values asks."""
         requested = claims.requested_level(self.params.get("acr_values", "").split())
-        own = client.application.required_level if client is not None else None
-        return max((own, requested), key=levels.rank)
+        return max((client.application.required_level, requested), key=levels.rank)
 
     def _prompt(self) -> set[str]:
         return set(self.params.get("prompt", "").split())
@@ -282,29 +301,6 @@ class AuthorizeView(dot_views.AuthorizationView):
     def _max_age(self) -> int | None:
         value = self.params.get("max_age", "")
         return int(value) if value.isdigit() else None
-
-    def render_to_response(self, context, **kwargs):
-        """A request too broken to redirect back (unknown client, bad redirect URI): our French
-        error page, not DOT's English template."""
-        if "error" not in context:
-            return super().render_to_response(context, **kwargs)
-        return self._invalid_request_page(kwargs.get("status") or 400)
-
-    def _invalid_request_page(self, status=400):
-        from django.utils.translation import gettext as _
-
-        from kiosque.core.views import error_page
-
-        return error_page(
-            self.request,
-            status,
-            _("Demande de connexion invalide"),
-            _(
-                "L'application qui vous a envoyé ici a fait une demande de connexion invalide. "
-                "Revenez à l'application et réessayez ; si le problème persiste, contactez son "
-                "support."
-            ),
-        )
 
     def _to_login(self):
         """The sign-in page, then back here with the same request (GET, without the prompt
@@ -319,20 +315,11 @@ class AuthorizeView(dot_views.AuthorizationView):
             params.pop("prompt", None)
         return redirect_to_login(f"{reverse('oidc:authorize')}?{params.urlencode()}")
 
-    def _error_redirect(self, credentials, application, error, description=None):
-        params = {"error": error}
-        if description:
-            params["error_description"] = description
-        if credentials.get("state"):
-            params["state"] = credentials["state"]
-        uri = credentials["redirect_uri"]
-        separator = "&" if "?" in uri else "?"
-        return self.redirect(uri + separator + urlencode(params), application)
-
 
 def _oauth_error(error: str, description: str, status: int = 400) -> JsonResponse:
     response = JsonResponse({"error": error, "error_description": description}, status=status)
     response["Cache-Control"] = "no-store"
+    response["Pragma"] = "no-cache"
     return response
 
 
@@ -347,207 +334,169 @@ def _unverified_client_id(request) -> str:
             decoded = ""
         client_id = unquote(decoded.partition(":")[0])
     if not client_id and request.POST.get("client_assertion"):
-        client_id = client_auth.unverified_issuer(request.POST["client_assertion"]) or ""
+        try:
+            payload = request.POST["client_assertion"].split(".")[1]
+            decoded = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            client_id = str(decoded.get("iss", "")) if isinstance(decoded, dict) else ""
+        except (ValueError, IndexError, UnicodeDecodeError):
+            client_id = ""
     return client_id[:100]
 
 
-class TokenView(dot_views.TokenView):
-    """The toolkit's token endpoint, behind the checks of protocol.token_request_error, with
-    its audit events (oidc/audit.py). The toolkit reads the access token it just issued back
-    from the database to send `app_authorized`; nothing in Kiosque listens to that signal, so
-    the read is skipped unless a receiver is connected."""
-
-    def post(self, request, *args, **kwargs):
-        problem = protocol.token_request_error(request)
-        if problem is not None:
-            return _oauth_error(*problem)
-        with audit.collected(request):
-            response = super().post(request, *args, **kwargs)
-        if response.status_code == 401:
-            record(
-                AuditAction.LOGIN_FAILED,
-                request=request,
-                outcome=AuditOutcome.FAILURE,
-                context={"reason": "invalid_client", "client_id": _unverified_client_id(request)},
+@csrf_exempt
+@require_http_methods(["POST"])
+@sensitive_post_parameters("client_secret", "code", "code_verifier", "refresh_token")
+def token(request):
+    """The token endpoint: checks of protocol.token_request_error, then Authlib's grants,
+    with their audit events (oidc/audit.py). A refresh runs in one transaction: the new
+    tokens exist only if the old refresh token was claimed."""
+    problem = protocol.token_request_error(request)
+    if problem is not None:
+        return _oauth_error(*problem)
+    with audit.collected(request) as events:
+        try:
+            if request.POST.get("grant_type") == "refresh_token":
+                with transaction.atomic():
+                    response = server.server().create_token_response(request)
+            else:
+                response = server.server().create_token_response(request)
+        except server.ClaimLost as lost:
+            events.clear()  # nothing was issued
+            server.revoke_family(lost.family)
+            audit.note(
+                audit.AuditAction.TOKEN_REVOKED,
+                actor=lost.user,
+                outcome=audit.AuditOutcome.DENIED,
+                context={"reason": lost.reason, "client": str(lost.client)},
             )
-        return response
-
-    @method_decorator(sensitive_post_parameters("password", "client_secret"))
-    def authorization_flow_token_response(self, request, *args, **kwargs):
-        if app_authorized.has_listeners(self):
-            return super().authorization_flow_token_response(request, *args, **kwargs)
-        _url, headers, body, status = self.create_token_response(request)
-        response = HttpResponse(content=body, status=status)
-        for key, value in headers.items():
-            response[key] = value
-        return response
-
-
-@method_decorator(csrf_exempt, name="dispatch")
-class IntrospectView(OAuthLibMixin, View):
-    """RFC 7662 for resource servers: a client may introspect the tokens issued to it
-    (or every token when it is registered as a resource server)."""
-
-    def post(self, request, *args, **kwargs):
-        if len(protocol.client_auth_methods(request)) > 1:
-            return _oauth_error("invalid_request", "Use one client authentication method only.")
-        caller = self._authenticated_client(request)
-        if caller is None:
-            response = JsonResponse({"error": "invalid_client"}, status=401)
-            response["WWW-Authenticate"] = 'Basic realm="kiosque"'
-            return response
-        token = request.POST.get("token")
-        if not token:
-            return JsonResponse({"error": "invalid_request"}, status=400)
-        return JsonResponse(self._describe(token, caller))
-
-    def _authenticated_client(self, request):
-        core = self.get_oauthlib_core()
-        uri, http_method, body, headers = core._extract_params(request)
-        oauth_request = OauthlibRequest(uri, http_method, body, headers)
-        if not core.server.request_validator.authenticate_client(oauth_request):
-            return None
-        return oauth_request.client
-
-    @staticmethod
-    def _describe(token: str, caller) -> dict:
-        checksum = hashlib.sha256(token.encode()).hexdigest()
-        found = (
-            AccessToken.objects.select_related(
-                "user",
-                "application",
-                *(f"application__{name}" for name in CLIENT_RELATED),
-                "user__oidc_subject",
-            )
-            .filter(token_checksum=checksum)
-            .first()
+            return _oauth_error("invalid_grant", "This grant was already used.")
+    if response.status_code == 401:
+        record(
+            AuditAction.LOGIN_FAILED,
+            request=request,
+            outcome=AuditOutcome.FAILURE,
+            context={"reason": "invalid_client", "client_id": _unverified_client_id(request)},
         )
-        kind = "access"
-        if found is None:
-            found = (
-                RefreshToken.objects.select_related(
-                    "user",
-                    "application",
-                    "access_token",
-                    *(f"application__{name}" for name in CLIENT_RELATED),
-                    "user__oidc_subject",
-                )
-                .filter(token_checksum=checksum, revoked__isnull=True)
-                .first()
-            )
-            kind = "refresh"
-        if found is None:
-            return {"active": False}
-        caller_client = kiosque_client(caller)
-        if found.application_id != caller.pk and not (
-            caller_client and caller_client.may_introspect_all
-        ):
-            return {"active": False}
-        if kind == "access":
-            if found.is_expired():
-                return {"active": False}
-            scope, expires = found.scope, found.expires
-        else:
-            if found.access_token is None:
-                return {"active": False}
-            scope, expires = found.access_token.scope, None
-        if found.user is None or not may_use(found.user, found.application):
-            return {"active": False}
-        data = {
-            "active": True,
-            "token_type": "Bearer" if kind == "access" else "refresh_token",
-            "scope": scope,
-            "client_id": found.application.client_id,
-            "sub": claims.subject_of(found.user),
-            "iss": settings.KIOSQUE_BASE_URL,
-            "iat": calendar.timegm(found.created.utctimetuple()),
-        }
-        if expires is not None:
-            data["exp"] = calendar.timegm(expires.utctimetuple())
-        return data
+    return response
 
 
-class RevokeView(dot_views.RevokeTokenView):
-    """RFC 7009, with one client authentication method per request (RFC 6749 §2.3)."""
-
-    def post(self, request, *args, **kwargs):
-        if len(protocol.client_auth_methods(request)) > 1:
-            return _oauth_error("invalid_request", "Use one client authentication method only.")
-        return super().post(request, *args, **kwargs)
+def _endpoint(request, name):
+    if len(protocol.client_auth_methods(request)) > 1:
+        return _oauth_error("invalid_request", "Use one client authentication method only.")
+    with audit.collected(request):
+        return server.server().create_endpoint_response(name, request)
 
 
-@method_decorator(csrf_exempt, name="dispatch")  # lost with the toolkit's dispatch
-class UserInfoView(dot_views.UserInfoView):
+@csrf_exempt
+@require_http_methods(["POST"])
+def introspect(request):
+    """RFC 7662 (server.Introspection)."""
+    return _endpoint(request, "introspection")
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def revoke(request):
+    """RFC 7009 (server.Revocation)."""
+    return _endpoint(request, "revocation")
+
+
+def _bearer_refused(request):
+    in_header = request.headers.get("Authorization", "")[:7].lower() == "bearer "
+    in_body = request.method == "POST" and "access_token" in request.POST
+    if "access_token" in request.GET or (in_header and in_body):
+        response = HttpResponse(status=400)
+        response["WWW-Authenticate"] = (
+            'Bearer realm="kiosque", error="invalid_request", '
+            'error_description="Send the access token in the Authorization header."'
+        )
+        return response
+    if not in_header and not in_body:
+        # RFC 6750 §3.1: no credentials at all, so no error code.
+        response = HttpResponse(status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="kiosque"'
+        return response
+    return None
+
+
+def _userinfo(request):
+    refused = _bearer_refused(request)
+    if refused is not None:
+        return refused
+    header = request.headers.get("Authorization", "")
+    presented = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    presented = presented or request.POST.get("access_token", "")
+    found = (
+        server.token_queryset().filter(access_token_hash=tokens.token_hash(presented)).first()
+        if presented
+        else None
+    )
+    if (
+        found is None
+        or found.is_expired()
+        or found.is_revoked()
+        or "openid" not in found.scope.split()
+        or not server.may_use(found.user, found.client, found.grant_exists)
+    ):
+        response = HttpResponse(status=401)
+        response["WWW-Authenticate"] = (
+            'Bearer realm="kiosque", error="invalid_token", '
+            'error_description="The access token is not valid."'
+        )
+        return response
+    return JsonResponse(claims.user_claims(found.user, found.scope.split(), found.client))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def userinfo(request):
     """OIDC Core §5.3 with RFC 6750's transport rules: the access token in the Authorization
     header, or in a form-encoded POST body (§2.2); never in the query string (§2.3 is not
-    offered: the URL ends up in proxy and browser logs). Answers are never cached."""
-
-    def dispatch(self, request, *args, **kwargs):
-        response = self._refused(request) if request.method in ("GET", "POST") else None
-        if response is None:
-            response = super().dispatch(request, *args, **kwargs)
-        response["Cache-Control"] = "no-store"
-        response["Pragma"] = "no-cache"
-        return response
-
-    @staticmethod
-    def _refused(request):
-        in_header = request.headers.get("Authorization", "")[:7].lower() == "bearer "
-        in_body = request.method == "POST" and "access_token" in request.POST
-        if "access_token" in request.GET or (in_header and in_body):
-            response = HttpResponse(status=400)
-            response["WWW-Authenticate"] = (
-                'Bearer realm="kiosque", error="invalid_request", '
-                'error_description="Send the access token in the Authorization header."'
-            )
-            return response
-        if not in_header and not in_body:
-            # RFC 6750 §3.1: no credentials at all, so no error code.
-            response = HttpResponse(status=401)
-            response["WWW-Authenticate"] = 'Bearer realm="kiosque"'
-            return response
-        return None
+    offered: the URL ends up in proxy and browser logs). Read only: one query for the token
+    with its client, user and access grant (plus the profile's places for `rpps`). Answers
+    are never cached."""
+    response = _userinfo(request)
+    response["Cache-Control"] = "no-store"
+    response["Pragma"] = "no-cache"
+    return response
 
 
-class LogoutView(dot_views.RPInitiatedLogoutView):
-    """RP-initiated logout; signing out of Kiosque also tells the other applications.
+class LogoutForm(forms.Form):
+    id_token_hint = forms.CharField(required=False, widget=forms.HiddenInput)
+    client_id = forms.CharField(required=False, widget=forms.HiddenInput)
+    post_logout_redirect_uri = forms.CharField(required=False, widget=forms.HiddenInput)
+    state = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    An id_token_hint is used when Kiosque signed it (its signature and issuer), even if it
-    expired or its sign-in already ended: it then only names the client, and the user is
-    asked to confirm. A hint that is not Kiosque's is ignored."""
+
+@method_decorator(never_cache, name="dispatch")
+class LogoutView(View):
+    """RP-initiated logout 1.0 (flows/rp_logout.py); signing out of Kiosque also tells the
+    other applications (receivers.on_logout, back-channel logout)."""
 
     template_name = "oidc/logout_confirm.html"
 
-    def validate_logout_request_user(self, id_token_hint, client_id):
-        self.hinted_client_id = None
+    def get(self, request):
+        return self._handle(request, request.GET, confirmed=False)
+
+    def post(self, request):
+        return self._handle(request, request.POST, confirmed=request.POST.get("allow") == "on")
+
+    def _handle(self, request, params, confirmed):
+        form = LogoutForm(params)
+        form.is_valid()
+        data = form.cleaned_data
         try:
-            return super().validate_logout_request_user(id_token_hint, client_id)
-        except InvalidIDTokenError:
-            self.hinted_client_id = keys.audience_of_our_id_token(id_token_hint)
-            return None
-
-    def get_request_application(self, id_token, client_id):
-        application = super().get_request_application(id_token, client_id)
-        if application is None and self.hinted_client_id:
-            application = load_client(self.hinted_client_id)
-        return application
-
-    def do_logout(
-        self, application=None, post_logout_redirect_uri=None, state=None, token_user=None
-    ):
-        user = self.request.user
-        signed_in = user.is_authenticated
-        # The toolkit deletes the user's tokens (ID tokens included), then Django's logout
-        # ends the sign-in and tells the applications (receivers.on_logout).
-        response = super().do_logout(application, post_logout_redirect_uri, state, token_user)
-        if signed_in:
-            record(
-                AuditAction.LOGOUT,
-                request=self.request,
-                actor=user,
-                context={
-                    "reason": "rp_initiated",
-                    "client": application.client_id if application else "",
-                },
+            logout = rp_logout.resolve(
+                request,
+                id_token_hint=data["id_token_hint"],
+                client_id=data["client_id"],
+                redirect_uri=data["post_logout_redirect_uri"],
+                state=data["state"],
             )
-        return response
+        except rp_logout.Refused:
+            return render(request, self.template_name, {"error": True}, status=400)
+        if logout.needs_confirmation and not confirmed:
+            application = logout.client.application if logout.client else None
+            return render(request, self.template_name, {"form": form, "application": application})
+        rp_logout.sign_out(request, logout)
+        return HttpResponseRedirect(logout.redirect_uri) if logout.redirect_uri else redirect("/")

@@ -15,13 +15,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
-from oauth2_provider.models import Application as OAuthApplication
 
 from kiosque.accounts import roles
 from kiosque.accounts.models import ConnectionAttempt, User
 from kiosque.core import crypto
 from kiosque.mfa.models import TOTPDevice
 from kiosque.oidc.flows import clients
+from kiosque.oidc.models import Client as OidcClient
 from kiosque.portal import demo
 from kiosque.portal.models import AccessGrant, Application
 from kiosque.professionals.models import ProfessionalEstablishment, ProfessionalProfile
@@ -53,13 +53,14 @@ EXPECTED = {
     "autocomplete": 2,
     "discovery": 0,
     "jwks": 0,
-    "authorize": 11,
-    # Token endpoint: each issuance writes its audit event (one insert).
-    "token_code": 22,
-    "token_refresh": 22,
-    "token_client_credentials": 5,
-    "userinfo": 3,
-    "introspection": 3,
+    "authorize": 16,  # the first of a sign-in: its SignIn and the subject (`sub`) created
+    # Token endpoint (Authlib over Kiosque's models): each issuance writes its audit event.
+    "token_code": 6,
+    # client, refresh token (joined), insert, claim of the old one, audit; savepoint + release
+    "token_refresh": 7,
+    "token_client_credentials": 3,  # client, insert, audit
+    "userinfo": 2,  # token with client, user, grant; the profile's places (rpps)
+    "introspection": 2,  # client; token with client, user, grant
 }
 # The review queue computes the duplicates and the Annuaire Santé evidence of the whole page at
 # once (bulk.ineligibilities): requests, profiles, accounts, Annuaire entries, Annuaire imported?
@@ -88,9 +89,7 @@ def catalogue(db):
     cc_client, _ = clients.register(
         apps["sphere"], redirect_uris=[REDIRECT_URI], client_id="perf-cc", secret=SECRET
     )
-    OAuthApplication.objects.filter(pk=cc_client.oauth_application_id).update(
-        authorization_grant_type=OAuthApplication.GRANT_CLIENT_CREDENTIALS
-    )
+    OidcClient.objects.filter(pk=cc_client.pk).update(grant_types=["client_credentials"])
     return apps
 
 

@@ -94,7 +94,7 @@ def oidc_client(slug, redirect_uri, username):
     member = get_user_model().objects.get(pk=user(username)["id"])
     AccessGrant.objects.create(user=member, application=application, granted_at=timezone.now())
     return {
-        "client_id": client.oauth_application.client_id,
+        "client_id": client.client_id,
         "secret": secret,
         "session": session(username, methods=("password", "totp")),
     }
@@ -204,4 +204,4 @@ def bench_sso(prefix, slug, redirect_uri):
         AccessGrant(user=member, application=application, granted_at=now)
         for member in get_user_model().objects.filter(username__startswith=prefix)
     )
-    return {"client_id": client.oauth_application.client_id, "secret": secret}
+    return {"client_id": client.client_id, "secret": secret}

@@ -249,7 +249,7 @@ def test_oidc_redirect_uris_must_be_registered_exactly(make_oidc_client):
             "/oidc/authorize/",
             {
                 "response_type": "code",
-                "client_id": client_row.oauth_application.client_id,
+                "client_id": client_row.client_id,
                 "redirect_uri": redirect_uri,
                 "scope": "openid",
                 "state": "s",
@@ -266,7 +266,7 @@ def test_oidc_logout_ignores_an_unregistered_post_logout_uri(make_oidc_client):
     response = browser.get(
         "/oidc/logout/",
         {
-            "client_id": client_row.oauth_application.client_id,
+            "client_id": client_row.client_id,
             "post_logout_redirect_uri": "https://evil.example/bye",
         },
     )

@@ -59,7 +59,7 @@ def test_form_encodings_still_reach_the_views(make_user, make_oidc_client):
         "/oidc/token/",
         "grant_type=nonsense",
         CONTENT_TYPE="application/x-www-form-urlencoded",
-        HTTP_AUTHORIZATION=basic(client.oauth_application.client_id, secret),
+        HTTP_AUTHORIZATION=basic(client.client_id, secret),
     )
     assert token.status_code == 400 and token.json()["error"] == "unsupported_grant_type"
 

@@ -140,7 +140,7 @@ def portal(user, state, ctx):
 def _authorize(client, oidc_client, challenge):
     params = {
         "response_type": "code",
-        "client_id": oidc_client.oauth_application.client_id,
+        "client_id": oidc_client.client_id,
         "redirect_uri": REDIRECT_URI,
         "scope": "openid",
         "state": "s",
@@ -158,7 +158,7 @@ def _code(response) -> str | None:
 
 
 def _token(ctx, data):
-    credentials = f"{ctx['oidc'].oauth_application.client_id}:{ctx['secret']}".encode()
+    credentials = f"{ctx['oidc'].client_id}:{ctx['secret']}".encode()
     return Client().post(
         "/oidc/token/",
         data,

@@ -35,12 +35,12 @@ def test_every_admin_model_has_a_french_name(admin_models):
 def test_the_names_seen_in_english_are_gone(admin_models):
     names = {model["name"] for model in admin_models}
     assert {"Tentatives de connexion", "Compteurs de limites"} <= names
-    assert {"Jetons d'accès", "Jetons de rafraîchissement", "Jetons d'identité"} <= names
+    assert {"Jetons émis", "Codes d'autorisation"} <= names
     for english in ("Connection attempts", "Rate limit counters", "Access tokens", "Grants"):
         assert english not in names
 
 
 def test_the_token_tables_stay_browsable(client, admin_models):
     for model in admin_models:
-        if model["object_name"].startswith("Issued"):
+        if model["object_name"] in ("Token", "AuthorizationCode"):
             assert client.get(model["admin_url"]).status_code == 200, model["name"]

@@ -54,7 +54,7 @@ def test_step_up_from_mail_code_to_passkey_when_opening_the_dcc(
     query = urlencode(
         {
             "response_type": "code",
-            "client_id": client.oauth_application.client_id,
+            "client_id": client.client_id,
             "redirect_uri": redirect_uri,
             "scope": "openid",
             "state": "s1",

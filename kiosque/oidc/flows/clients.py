@@ -4,13 +4,18 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
-from oauth2_provider.models import Application as OAuthApplication
 
+from kiosque.oidc import tokens
 from kiosque.oidc.models import Client
 
 
 def new_secret() -> str:
-    return secrets.token_urlsafe(48)
+    """A 256-bit random client secret."""
+    return tokens.new_secret()
+
+
+def new_client_id() -> str:
+    return secrets.token_urlsafe(24)
 
 
 @transaction.atomic
@@ -25,33 +30,18 @@ def register(
     client_id: str | None = None,
     secret: str | None = None,
     id_token_alg: str = Client.SigningAlg.RS256,
+    grant_types: list[str] | None = None,
 ) -> tuple[Client, str]:
     """A new client for `application`; returns it with its secret in clear (shown once)."""
-    public = auth_method == Client.AuthMethod.NONE
-    secret = (
-        ""
-        if public or auth_method == Client.AuthMethod.PRIVATE_KEY_JWT
-        else (secret or new_secret())
-    )
-    oauth_application = OAuthApplication(
-        name=application.name,
-        client_type=OAuthApplication.CLIENT_PUBLIC
-        if public
-        else OAuthApplication.CLIENT_CONFIDENTIAL,
-        authorization_grant_type=OAuthApplication.GRANT_AUTHORIZATION_CODE,
-        redirect_uris=" ".join(redirect_uris),
-        post_logout_redirect_uris=" ".join(post_logout_redirect_uris),
-        skip_authorization=True,
-        algorithm=OAuthApplication.RS256_ALGORITHM,
-        client_secret=secret,
-        hash_client_secret=True,
-    )
-    if client_id:
-        oauth_application.client_id = client_id
-    oauth_application.save()
+    confidential = auth_method == Client.AuthMethod.SECRET_BASIC
+    secret = (secret or new_secret()) if confidential else ""
     client = Client.objects.create(
         application=application,
-        oauth_application=oauth_application,
+        client_id=client_id or new_client_id(),
+        client_secret_hash=tokens.secret_hash(secret) if secret else "",
+        redirect_uris=list(redirect_uris),
+        post_logout_redirect_uris=list(post_logout_redirect_uris),
+        grant_types=list(grant_types or ["authorization_code", "refresh_token"]),
         token_endpoint_auth_method=auth_method,
         jwks=jwks or {},
         backchannel_logout_uri=backchannel_logout_uri,
@@ -69,23 +59,21 @@ def set_addresses(
     backchannel_logout_uri: str = "",
 ) -> Client:
     """Point an existing client at new addresses (its secret and keys stay)."""
-    oauth_application = client.oauth_application
-    oauth_application.redirect_uris = " ".join(redirect_uris)
-    oauth_application.post_logout_redirect_uris = " ".join(post_logout_redirect_uris)
-    oauth_application.save(update_fields=["redirect_uris", "post_logout_redirect_uris", "updated"])
+    client.redirect_uris = list(redirect_uris)
+    client.post_logout_redirect_uris = list(post_logout_redirect_uris)
     client.backchannel_logout_uri = backchannel_logout_uri
-    client.save(update_fields=["backchannel_logout_uri"])
+    client.save(
+        update_fields=["redirect_uris", "post_logout_redirect_uris", "backchannel_logout_uri"]
+    )
     return client
 
 
 @transaction.atomic
 def rotate_secret(client: Client) -> str:
-    """A new secret (the old one stops working at once); returned in clear, once."""
+    """A new 256-bit secret (the old one stops working at once); returned in clear, once."""
     secret = new_secret()
-    oauth_application = client.oauth_application
-    oauth_application.client_secret = secret
-    oauth_application.hash_client_secret = True
-    oauth_application.save(update_fields=["client_secret", "hash_client_secret", "updated"])
+    client.client_secret_hash = tokens.secret_hash(secret)
+    client.legacy_secret_hash = ""
     client.secret_rotated_at = timezone.now()
-    client.save(update_fields=["secret_rotated_at"])
+    client.save(update_fields=["client_secret_hash", "legacy_secret_hash", "secret_rotated_at"])
     return secret

@@ -23,7 +23,9 @@ from joserfc.jwk import KeySet
 
 from kiosque.accounts.flows import sessions
 from kiosque.audit.services import AuditAction, AuditOutcome, record
+from kiosque.core import app_settings as core_settings
 from kiosque.oidc import backchannel, psc, signins
+from kiosque.oidc.app_settings import psc_settings
 from kiosque.oidc.flows import psc_login
 
 log = logging.getLogger("kiosque.oidc")
@@ -65,8 +67,8 @@ def validate(token: str) -> dict:
     claims = _decode(token)
     registry = jwt.JWTClaimsRegistry(
         leeway=LEEWAY_SECONDS,
-        iss={"essential": True, "value": settings.KIOSQUE_PSC_ISSUER},
-        aud={"essential": True, "value": settings.KIOSQUE_PSC_CLIENT_ID},
+        iss={"essential": True, "value": psc_settings.ISSUER},
+        aud={"essential": True, "value": psc_settings.CLIENT_ID},
         iat={"essential": True},
     )
     try:
@@ -162,8 +164,8 @@ def end_session_url(request) -> str:
     query = urlencode(
         {
             "id_token_hint": id_token,
-            "post_logout_redirect_uri": settings.KIOSQUE_BASE_URL + reverse("accounts:login"),
-            "client_id": settings.KIOSQUE_PSC_CLIENT_ID,
+            "post_logout_redirect_uri": core_settings.BASE_URL + reverse("accounts:login"),
+            "client_id": psc_settings.CLIENT_ID,
         }
     )
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

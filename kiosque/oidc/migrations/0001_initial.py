@@ -13,7 +13,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ('portal', '0002_access_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        migrations.swappable_dependency(settings.OAUTH2_PROVIDER_APPLICATION_MODEL),
     ]
 
     operations = [
@@ -29,7 +28,10 @@ class Migration(migrations.Migration):
                 ('secret_rotated_at', models.DateTimeField(blank=True, null=True, verbose_name='secret changé le')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
                 ('application', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='oidc_client', to='portal.application', verbose_name='application du catalogue')),
-                ('oauth_application', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='kiosque_client', to=settings.OAUTH2_PROVIDER_APPLICATION_MODEL, verbose_name='client OAuth')),
+                # Was a one-to-one to oauth2_provider.Application (django-oauth-toolkit, removed):
+                # the same column, without the toolkit, so that this history loads without it.
+                # 0003 copies the toolkit's client data into this table, then drops it.
+                ('oauth_application_id', models.BigIntegerField(unique=True)),
             ],
             options={
                 'verbose_name': 'client OpenID Connect',
@@ -62,7 +64,8 @@ class Migration(migrations.Migration):
                 ('redeemed_at', models.DateTimeField(blank=True, null=True)),
                 ('token_family', models.UUIDField(blank=True, db_index=True, null=True)),
                 ('access_token_id', models.BigIntegerField(blank=True, null=True)),
-                ('oauth_application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.OAUTH2_PROVIDER_APPLICATION_MODEL)),
+                # Was a foreign key to oauth2_provider.Application (see Client above).
+                ('oauth_application_id', models.BigIntegerField(db_index=True)),
                 ('sign_in', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='authorizations', to='oidc.signin')),
             ],
             options={

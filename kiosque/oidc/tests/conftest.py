@@ -31,7 +31,6 @@ REDIRECT_URI = "http://127.0.0.1:8765/callback"
 def provider(settings, live_server, tmp_path):
     """The live Kiosque, configured so its issuer is its own address."""
     settings.KIOSQUE_BASE_URL = live_server.url
-    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": live_server.url}
     settings.KIOSQUE_OIDC_KEYS_DIR = tmp_path / "oidc-keys"
     return live_server.url
 
@@ -115,7 +114,7 @@ def authorize(browser, base_url, client: Client, *, scope="openid", extra=None, 
     """GET the authorization endpoint; returns the response (redirect not followed)."""
     params = {
         "response_type": "code",
-        "client_id": client.oauth_application.client_id,
+        "client_id": client.client_id,
         "redirect_uri": REDIRECT_URI,
         "scope": scope,
         "state": secrets.token_urlsafe(8),
@@ -159,7 +158,7 @@ def code_flow(provider):
                 "redirect_uri": REDIRECT_URI,
                 "code_verifier": verifier,
             },
-            auth=(client.oauth_application.client_id, secret),
+            auth=(client.client_id, secret),
         )
         assert reply.status_code == 200, reply.text
         return reply.json()
@@ -216,9 +215,7 @@ def dcc_demo(provider, make_client, tmp_path):
         backchannel_logout_uri=f"{rp}/backchannel-logout",
         roles=("medecin-rcp", "secretariat-3c"),
     )
-    with demo_rp(
-        provider, client.oauth_application.client_id, secret, port, tmp_path / "dcc-demo.log"
-    ) as base:
+    with demo_rp(provider, client.client_id, secret, port, tmp_path / "dcc-demo.log") as base:
         yield base, client
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kiosque.oidc.models import Authorization
+from kiosque.oidc.models import AuthorizationCode
 from kiosque.oidc.tests.conftest import authorize, redirect_params
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,7 +18,7 @@ def test_user_without_access_gets_the_request_page_and_no_code(
     assert "Vous n'avez pas encore accès à cette application" in response.text
     assert "Demander l" in response.text
     assert "code=" not in response.headers.get("Location", "")
-    assert not Authorization.objects.exists()
+    assert not AuthorizationCode.objects.exists()
 
 
 def test_prompt_none_without_access_is_access_denied(provider, make_user, make_client, signed_in):

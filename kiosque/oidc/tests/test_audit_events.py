@@ -4,9 +4,9 @@ import base64
 
 import pytest
 from django.test import Client as DjangoClient
-from oauth2_provider.models import Application as OAuthApplication
 
 from kiosque.audit.models import AuditAction, AuditEvent
+from kiosque.oidc.models import Client
 from kiosque.oidc.tests.conftest import token_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,7 +32,7 @@ def test_code_and_refresh_issuance_and_refresh_replay(setup, code_flow):
     assert issued.context["grant_type"] == "authorization_code"
     assert issued.context["sid"]
     assert issued.ip_address == "127.0.0.1"
-    auth = (client.oauth_application.client_id, secret)
+    auth = (client.client_id, secret)
     refresh = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
     assert token_request(provider, refresh, auth=auth).status_code == 200
     assert [e.context["grant_type"] for e in _events(AuditAction.TOKEN_ISSUED)] == [
@@ -50,10 +50,8 @@ def test_code_and_refresh_issuance_and_refresh_replay(setup, code_flow):
 def test_client_credentials_issuance(make_client, settings, tmp_path):
     settings.KIOSQUE_OIDC_KEYS_DIR = tmp_path / "oidc-keys"
     client, secret = make_client()
-    OAuthApplication.objects.filter(pk=client.oauth_application_id).update(
-        authorization_grant_type=OAuthApplication.GRANT_CLIENT_CREDENTIALS
-    )
-    basic = base64.b64encode(f"{client.oauth_application.client_id}:{secret}".encode()).decode()
+    Client.objects.filter(pk=client.pk).update(grant_types=["client_credentials"])
+    basic = base64.b64encode(f"{client.client_id}:{secret}".encode()).decode()
     response = DjangoClient().post(
         "/oidc/token/",
         {"grant_type": "client_credentials", "scope": "openid"},
@@ -67,7 +65,7 @@ def test_client_credentials_issuance(make_client, settings, tmp_path):
 
 def test_invalid_client_at_the_token_endpoint(setup):
     provider, client, _secret, _user, _browser = setup
-    client_id = client.oauth_application.client_id
+    client_id = client.client_id
     reply = token_request(
         provider,
         {"grant_type": "refresh_token", "refresh_token": "x"},

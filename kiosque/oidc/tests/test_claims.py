@@ -109,3 +109,18 @@ def test_authentication_context_values(rf, django_user_model, methods, session, 
 )
 def test_acr_satisfies_follows_the_order_of_levels(acr, requested, met):
     assert acr_satisfies(acr, requested) is met
+
+
+def test_the_roles_of_an_id_token_are_those_of_its_own_application(
+    provider, make_user, make_client, grant, signed_in, code_flow
+):
+    dcc, dcc_secret = make_client(roles=("medecin-rcp", "admin"))
+    sphere, sphere_secret = make_client(roles=("lecteur", "admin"))
+    user = make_user()
+    grant(user, dcc, "medecin-rcp")
+    grant(user, sphere, "lecteur")
+    browser = signed_in(user)
+    first = _payload(code_flow(browser, dcc, dcc_secret, scope="openid roles")["id_token"])
+    second = _payload(code_flow(browser, sphere, sphere_secret, scope="openid roles")["id_token"])
+    assert first["roles"] == ["medecin-rcp"]
+    assert second["roles"] == ["lecteur"]

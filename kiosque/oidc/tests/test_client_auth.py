@@ -43,7 +43,7 @@ def _code(provider, client, browser):
 
 def test_private_key_jwt_authenticates(jwt_client):
     provider, client, key, browser = jwt_client
-    client_id = client.oauth_application.client_id
+    client_id = client.client_id
     data = {
         "grant_type": "authorization_code",
         "code": _code(provider, client, browser),
@@ -59,7 +59,7 @@ def test_private_key_jwt_authenticates(jwt_client):
 @pytest.mark.parametrize("problem", ["wrong_key", "wrong_audience", "expired", "replay"])
 def test_bad_assertions_are_invalid_client(jwt_client, problem):
     provider, client, key, browser = jwt_client
-    client_id = client.oauth_application.client_id
+    client_id = client.client_id
     audience = f"{provider}/oidc/token/"
     signing_key = (
         RSAKey.generate_key(2048, parameters={"kid": "rp-1"}) if problem == "wrong_key" else key
@@ -98,5 +98,5 @@ def test_jwt_client_cannot_use_a_secret(jwt_client):
         "code": _code(provider, client, browser),
         "redirect_uri": REDIRECT_URI,
     }
-    reply = token_request(provider, data, auth=(client.oauth_application.client_id, ""))
+    reply = token_request(provider, data, auth=(client.client_id, ""))
     assert reply.status_code == 401

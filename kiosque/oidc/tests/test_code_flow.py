@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _session(client, secret, **kwargs):
     return OAuth2Session(
-        client.oauth_application.client_id,
+        client.client_id,
         secret,
         scope="openid profile email",
         redirect_uri=REDIRECT_URI,
@@ -63,7 +63,7 @@ def test_confidential_client_gets_signed_id_token_with_nonce_and_state(
     decoded = _verify_id_token(
         provider,
         token["id_token"],
-        client.oauth_application.client_id,
+        client.client_id,
         "n-0S6_WzA2Mj",
         token["access_token"],
     )
@@ -86,7 +86,7 @@ def test_es256_client_gets_es256_id_token(
     decoded = _verify_id_token(
         provider,
         token["id_token"],
-        client.oauth_application.client_id,
+        client.client_id,
         "abc",
         token["access_token"],
     )
@@ -98,7 +98,7 @@ def test_public_client_with_pkce(provider, make_user, make_client, grant, signed
     user = make_user()
     grant(user, client)
     rp = OAuth2Session(
-        client.oauth_application.client_id,
+        client.client_id,
         scope="openid",
         redirect_uri=REDIRECT_URI,
         code_challenge_method="S256",

@@ -64,3 +64,18 @@ def test_jwks_publishes_public_keys_only(provider):
         assert key["kid"]
         assert "d" not in key and "p" not in key and "q" not in key
     assert "max-age" in reply.headers["Cache-Control"]
+
+
+def test_discovery_and_jwks_are_served_by_django_with_cached_bodies_and_cache_headers(
+    provider, settings
+):
+    from kiosque.oidc import keys
+
+    discovery = requests.get(f"{provider}/.well-known/openid-configuration", timeout=5)
+    assert "max-age" in discovery.headers["Cache-Control"]
+    assert discovery.headers["X-Content-Type-Options"] == "nosniff"  # Django's middleware
+    before = requests.get(f"{provider}/oidc/jwks/", timeout=5).json()["keys"]
+    keys.rotate(overlap=0)  # a rotation on disk: the next body lists the new keys
+    after = requests.get(f"{provider}/oidc/jwks/", timeout=5).json()["keys"]
+    assert {key["kid"] for key in after} != {key["kid"] for key in before}
+    assert {key["alg"] for key in after} == {"RS256", "ES256"}

@@ -73,7 +73,7 @@ def test_the_demo_validates_iss_and_passes_login_hint(provider, dcc_tile):
         f"{provider}/oidc/authorize/"
     )
     query = parse_qs(location.query)
-    assert query["client_id"] == [client.oauth_application.client_id]
+    assert query["client_id"] == [client.client_id]
     assert query["login_hint"] == ["ndupont"]
     # A third party may also POST it (no CSRF token to expect).
     posted = requests.post(

@@ -14,7 +14,7 @@ def issued(provider, make_user, make_client, grant, signed_in, code_flow):
     user = make_user()
     grant(user, client)
     tokens = code_flow(signed_in(user), client, secret, scope="openid profile")
-    return provider, client, (client.oauth_application.client_id, secret), user, tokens
+    return provider, client, (client.client_id, secret), user, tokens
 
 
 def _introspect(provider, auth, token):
@@ -29,7 +29,7 @@ def test_active_access_token_is_described(issued):
     assert reply.status_code == 200
     data = reply.json()
     assert data["active"] is True
-    assert data["client_id"] == client.oauth_application.client_id
+    assert data["client_id"] == client.client_id
     assert data["sub"] == str(Subject.objects.get(user=user).sub)
     assert data["scope"] == "openid profile"
     assert data["exp"] > data["iat"]
@@ -51,7 +51,7 @@ def test_introspection_needs_client_authentication(issued):
 def test_other_client_cannot_introspect_unless_resource_server(issued, make_client):
     provider, _client, _auth, _user, tokens = issued
     other, other_secret = make_client()
-    other_auth = (other.oauth_application.client_id, other_secret)
+    other_auth = (other.client_id, other_secret)
     assert _introspect(provider, other_auth, tokens["access_token"]).json() == {"active": False}
     other.may_introspect_all = True
     other.save()

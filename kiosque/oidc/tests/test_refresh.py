@@ -14,7 +14,7 @@ def issued(provider, make_user, make_client, grant, signed_in, code_flow):
     user = make_user()
     access = grant(user, client)
     tokens = code_flow(signed_in(user), client, secret)
-    auth = (client.oauth_application.client_id, secret)
+    auth = (client.client_id, secret)
     return provider, auth, user, access, tokens
 
 

@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 import requests
 from django.utils import timezone
-from oauth2_provider.models import AccessToken, Grant
 
+from kiosque.oidc import tokens
+from kiosque.oidc.models import AuthorizationCode, Token
 from kiosque.oidc.tests.conftest import (
     REDIRECT_URI,
     authorize,
@@ -37,7 +38,7 @@ def _redeem(provider, client, secret, code, verifier=None, redirect_uri=REDIRECT
     data = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
     if verifier:
         data["code_verifier"] = verifier
-    return token_request(provider, data, auth=(client.oauth_application.client_id, secret))
+    return token_request(provider, data, auth=(client.client_id, secret))
 
 
 def test_unregistered_redirect_uri_is_not_followed(setup):
@@ -110,11 +111,11 @@ def test_reused_code_is_refused_and_revokes_the_first_tokens(setup):
     second = _redeem(provider, client, secret, code, verifier=verifier)
     assert second.status_code == 400
     assert second.json()["error"] == "invalid_grant"
-    assert not AccessToken.objects.filter(user=user).exists()
+    assert not Token.objects.filter(user=user, revoked_at__isnull=True).exists()
     refreshed = token_request(
         provider,
         {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
-        auth=(client.oauth_application.client_id, secret),
+        auth=(client.client_id, secret),
     )
     assert refreshed.json()["error"] == "invalid_grant"
 
@@ -123,7 +124,7 @@ def test_expired_code_is_refused(setup):
     provider, client, secret, _user, browser = setup
     verifier, challenge = pkce_pair()
     code = _code(browser, provider, client, challenge=challenge)
-    Grant.objects.update(expires=timezone.now() - timedelta(seconds=1))
+    AuthorizationCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     reply = _redeem(provider, client, secret, code, verifier=verifier)
     assert reply.status_code == 400
     assert reply.json()["error"] == "invalid_grant"
@@ -156,7 +157,7 @@ def test_secret_in_the_body_is_not_accepted(setup):
             "grant_type": "authorization_code",
             "code": code,
             "redirect_uri": REDIRECT_URI,
-            "client_id": client.oauth_application.client_id,
+            "client_id": client.client_id,
             "client_secret": secret,
         },
     )
@@ -166,9 +167,10 @@ def test_secret_in_the_body_is_not_accepted(setup):
 
 def test_client_secret_is_stored_hashed(setup):
     _provider, client, secret, _user, _browser = setup
-    client.oauth_application.refresh_from_db()
-    assert secret not in client.oauth_application.client_secret
-    assert client.oauth_application.client_secret.startswith("argon2")
+    client.refresh_from_db()
+    assert secret not in client.client_secret_hash
+    assert client.client_secret_hash == tokens.secret_hash(secret)  # HMAC-SHA-256, keyed
+    assert len(secret) >= 43  # 256 bits, URL-safe
 
 
 def test_unknown_scope_is_invalid_scope(setup):
@@ -230,7 +232,7 @@ def test_post_logout_redirect_uri_must_be_registered(setup):
     response = browser.get(
         f"{provider}/oidc/logout/",
         params={
-            "client_id": client.oauth_application.client_id,
+            "client_id": client.client_id,
             "post_logout_redirect_uri": "https://evil.example/",
         },
         allow_redirects=False,
@@ -247,7 +249,7 @@ def test_no_token_or_secret_is_logged(setup, code_flow, caplog):
         token_request(
             provider,
             {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
-            auth=(client.oauth_application.client_id, secret),
+            auth=(client.client_id, secret),
         )
     text = caplog.text
     for value in (secret, tokens["access_token"], tokens["refresh_token"], tokens["id_token"]):

@@ -4,12 +4,19 @@ Each call reads the database, so a grant, a role change or a revocation is refle
 very next token or page.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from kiosque.accounts.backends import account_can_authenticate
 from kiosque.portal.models import AccessGrant, Application, TilePreference
 
-__all__ = ["account_is_usable", "has_access", "granted_roles", "applications_for"]
+__all__ = [
+    "account_is_usable",
+    "has_access",
+    "has_access_given",
+    "active_grant_exists",
+    "granted_roles",
+    "applications_for",
+]
 
 
 def account_is_usable(user) -> bool:
@@ -27,6 +34,23 @@ def has_access(user, application: Application) -> bool:
     if not application.requires_request:
         return True
     return _active_grants(user).filter(application=application).exists()
+
+
+def active_grant_exists(user_ref: str, application_ref: str) -> Exists:
+    """An expression for has_access_given, to annotate a query that already reads the user
+    and the application (`user_ref`, `application_ref`: their primary keys' paths)."""
+    return Exists(
+        AccessGrant.objects.filter(
+            user=OuterRef(user_ref), application=OuterRef(application_ref), revoked_at__isnull=True
+        )
+    )
+
+
+def has_access_given(user, application: Application, grant_exists: bool) -> bool:
+    """has_access, with the active grant's existence read beforehand (active_grant_exists)."""
+    if not account_is_usable(user) or not application.is_active:
+        return False
+    return grant_exists or not application.requires_request
 
 
 def granted_roles(user, application: Application) -> list[str]:

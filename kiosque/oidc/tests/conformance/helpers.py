@@ -13,7 +13,7 @@ def relying_party(client, secret=None, **kwargs) -> OAuth2Session:
     kwargs.setdefault("redirect_uri", REDIRECT_URI)
     if secret is None:
         kwargs.setdefault("token_endpoint_auth_method", "none")
-    return OAuth2Session(client.oauth_application.client_id, secret, **kwargs)
+    return OAuth2Session(client.client_id, secret, **kwargs)
 
 
 def authorization_url(rp, provider, *, pkce=True, **extra) -> tuple[str, str | None]:

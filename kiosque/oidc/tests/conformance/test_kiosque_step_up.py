@@ -64,7 +64,7 @@ def test_a_mail_code_session_steps_up_with_totp_then_gets_the_code(provider, dcc
     assert done.status_code == 302
     back = urljoin(provider, done.headers["Location"])
     assert back.startswith(f"{provider}/oidc/authorize/?")
-    assert f"client_id={client.oauth_application.client_id}" in back
+    assert f"client_id={client.client_id}" in back
     answer = browser.get(back, allow_redirects=False, timeout=10)
     assert "code" in query_of(answer)
     token = rp.fetch_token(

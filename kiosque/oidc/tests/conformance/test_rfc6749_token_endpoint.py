@@ -37,16 +37,14 @@ def _code(provider, rp, browser):
 )
 def test_5_2_grant_not_offered_is_unsupported_grant_type(setup, grant_type):
     provider, client, secret, _browser = setup
-    reply = token_request(
-        provider, {"grant_type": grant_type}, auth=(client.oauth_application.client_id, secret)
-    )
+    reply = token_request(provider, {"grant_type": grant_type}, auth=(client.client_id, secret))
     assert reply.status_code == 400
     assert reply.json()["error"] == "unsupported_grant_type"
 
 
 def test_5_2_missing_grant_type_is_invalid_request(setup):
     provider, client, secret, _browser = setup
-    reply = token_request(provider, {}, auth=(client.oauth_application.client_id, secret))
+    reply = token_request(provider, {}, auth=(client.client_id, secret))
     assert reply.json()["error"] == "invalid_request"
 
 
@@ -57,7 +55,7 @@ def test_4_1_3_redirect_uri_sent_at_authorize_is_required_at_the_token_request(s
     reply = token_request(
         provider,
         {"grant_type": "authorization_code", "code": code, "code_verifier": verifier},
-        auth=(client.oauth_application.client_id, secret),
+        auth=(client.client_id, secret),
     )
     assert reply.status_code == 400
     assert reply.json()["error"] == "invalid_request"
@@ -70,7 +68,7 @@ def test_2_3_two_authentication_methods_are_invalid_request(setup):
     provider, client, secret, browser = setup
     rp = relying_party(client, secret)
     code, verifier, _location = _code(provider, rp, browser)
-    client_id = client.oauth_application.client_id
+    client_id = client.client_id
     reply = token_request(
         provider,
         {
@@ -103,7 +101,7 @@ def test_2_3_two_authentication_methods_at_introspection_and_revocation(setup, e
     reply = requests.post(
         f"{provider}/oidc/{endpoint}/",
         data={"token": "x", "client_secret": secret},
-        auth=(client.oauth_application.client_id, secret),
+        auth=(client.client_id, secret),
         timeout=10,
     )
     assert reply.status_code == 400

@@ -2,8 +2,8 @@
 
 import pytest
 import requests
-from oauth2_provider.models import Application as OAuthApplication
 
+from kiosque.oidc.models import Client
 from kiosque.oidc.tests.conformance.helpers import authorization_url, query_of, relying_party
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,9 +42,7 @@ def test_login_required_without_session_on_a_posted_request(provider, make_clien
 
 def test_unauthorized_client(provider, make_user, make_client, grant, signed_in):
     client, secret = make_client()
-    OAuthApplication.objects.filter(pk=client.oauth_application_id).update(
-        authorization_grant_type=OAuthApplication.GRANT_CLIENT_CREDENTIALS
-    )
+    Client.objects.filter(pk=client.pk).update(grant_types=["client_credentials"])
     user = make_user()
     grant(user, client)
     rp = relying_party(client, secret)

@@ -72,13 +72,13 @@ def test_2_hint_not_signed_by_kiosque_is_not_used(setup):
     provider, client, _user, browser, hint, bye = setup
     forged = jwt.encode(
         {"alg": "RS256"},
-        {"iss": provider, "aud": client.oauth_application.client_id, "sub": "x"},
+        {"iss": provider, "aud": client.client_id, "sub": "x"},
         RSAKey.generate_key(2048),
     )
     response = _logout(browser, provider, id_token_hint=forged, post_logout_redirect_uri=bye)
     assert response.status_code == 400  # nothing says which client's URI this is
     assert "Location" not in response.headers
-    client_id = client.oauth_application.client_id
+    client_id = client.client_id
     page = _logout(browser, provider, id_token_hint=forged, client_id=client_id)
     assert page.status_code == 200
     assert "Se déconnecter" in page.text
