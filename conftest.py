@@ -15,3 +15,14 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped:
         reporter.write_line(f"FAILED: {skipped} test(s) skipped; CI tolerates none.", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Cache-backed rate limits and memos start empty in every test, as they would on a
+    fresh server: counts left by an earlier test must not refuse a later one."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    yield

@@ -51,7 +51,7 @@ def _token(provider, client, secret, response, verifier):
             "redirect_uri": REDIRECT_URI,
             "code_verifier": verifier,
         },
-        auth=(client.oauth_application.client_id, secret),
+        auth=(client.client_id, secret),
     )
     assert reply.status_code == 200, reply.text
     return psc_helpers.id_token_claims(reply.json()["id_token"])
