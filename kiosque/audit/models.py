@@ -109,6 +109,10 @@ class AuditReason(models.TextChoices):
         "authorization_code_replayed",
         _("code d'autorisation présenté deux fois"),
     )
+    REVOCATION_ENDPOINT = (
+        "revocation_endpoint",
+        _("révoqué par l'application (point de révocation)"),
+    )
 
 
 class AppendOnlyError(Exception):

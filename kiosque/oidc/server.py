@@ -13,12 +13,15 @@ refresh token revoking its whole token family, and the sign-in context (acr, amr
 auth_time, sid) in ID tokens.
 """
 
+import base64
+import binascii
 import contextvars
 import functools
 import logging
 import time
 import uuid
 from datetime import timedelta
+from urllib.parse import unquote_plus
 
 from authlib.integrations.django_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import grants
@@ -415,6 +418,26 @@ class Revocation(RevocationEndpoint):
 # --- the server ----------------------------------------------------------------------------
 
 
+def authenticate_form_encoded_basic(query_client, request):
+    """`client_secret_basic` as RFC 6749 §2.3.1 has it: the client id and secret are
+    form-encoded before Base64, so `+` is a space and `%2B` a plus (Authlib's own reader
+    decodes them as URL paths: a secret with a space or a plus never matched)."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic" or not value.strip():
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    client_id, colon, secret = decoded.partition(":")
+    if not colon or not client_id or not secret:
+        return None
+    client = query_client(unquote_plus(client_id))
+    if client is not None and client.check_client_secret(unquote_plus(secret)):
+        return client
+    return None
+
+
 class KiosqueAuthorizationServer(AuthorizationServer):
     def __init__(self):
         super().__init__(Client, Token)
@@ -427,6 +450,7 @@ class KiosqueAuthorizationServer(AuthorizationServer):
                 expires_generator=lambda client, grant_type: oidc_settings.ACCESS_TOKEN_SECONDS,
             ),
         )
+        self.register_client_auth_method("client_secret_basic", authenticate_form_encoded_basic)
         self.register_client_auth_method(PrivateKeyJWT.CLIENT_AUTH_METHOD, PrivateKeyJWT())
         self.register_grant(AuthorizationCodeGrant, [PKCE(required=True), KiosqueOpenIDCode()])
         self.register_grant(RefreshTokenGrant)

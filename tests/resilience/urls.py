@@ -14,6 +14,8 @@ CSRF_EXEMPT = {
     "oidc:introspect",
     "oidc:revoke",
     "oidc:userinfo",
+    # Server to server: Pro Santé Connect posts a signed logout_token, no browser involved.
+    "oidc:psc_backchannel_logout",
 }
 
 CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")

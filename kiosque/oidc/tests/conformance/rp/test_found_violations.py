@@ -11,50 +11,10 @@ import pytest
 import requests
 
 from kiosque.oidc.tests.conformance.rp.conftest import (
-    exchange_to,
-    header,
     sign_in_through_the_pages,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]  # node process
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "RFC 6749 §5.2 (invalid_client): a client that authenticated with the Authorization "
-        "header MUST get a 401 whose WWW-Authenticate matches the scheme it used (Basic); "
-        'Kiosque\'s token endpoint answers WWW-Authenticate: Bearer error="invalid_client"'
-    ),
-)
-def test_rfc6749_5_2_challenge_matches_the_basic_scheme_used(openid_client, register, session):
-    rp = register()
-    _user, cookie = session(rp)
-    rp.client_secret = "not-the-secret"
-    error = openid_client.refused("code_flow", rp=rp.as_json(), cookie=cookie)
-    exchange = exchange_to(error, "/oidc/token/")
-    assert exchange["status"] == 401
-    assert header(exchange, "www-authenticate").lower().startswith("basic")
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "RFC 6749 §4.1.2.1 / OIDC Core §3.1.2.6: a response_type the server does not offer "
-        "(token; response_types_supported is [code]) is unsupported_response_type; Kiosque "
-        "answers unauthorized_client, the code for a client not allowed a type the server has"
-    ),
-)
-def test_rfc6749_4_1_2_1_response_type_not_offered_is_unsupported_response_type(
-    openid_client, register, session
-):
-    rp = register()
-    _user, cookie = session(rp)
-    answer = openid_client.ok(
-        "authorize", rp=rp.as_json(), cookie=cookie, params={"response_type": "token"}
-    )
-    assert answer["location"].startswith(rp.redirect_uri)
-    assert "error=unsupported_response_type" in answer["location"]
 
 
 @pytest.mark.xfail(

@@ -178,20 +178,27 @@ def test_5_4_claims_follow_the_scopes(openid_client, confidential):
     assert "family_name" not in userinfo
 
 
-def test_12_2_refreshed_id_token_keeps_iss_sub_aud_and_auth_time(openid_client, confidential):
+def test_12_2_refresh_answers_without_an_id_token_and_keeps_the_subject(
+    openid_client, confidential
+):
+    # §12.2: the refresh response "might not contain an id_token"; Kiosque sends none (the
+    # refresh stays within its statement budget), openid-client accepts that, and the new
+    # access token still speaks for the same subject.
     rp, _user, cookie = confidential
     first = _flow(openid_client, rp, cookie)["tokens"]
     assert first["refresh_token"]
     refreshed = openid_client.ok("refresh", rp=rp.as_json(), refresh_token=first["refresh_token"])[
         "tokens"
     ]
-    for claim in ("iss", "sub", "aud", "auth_time"):
-        assert refreshed["claims"][claim] == first["claims"][claim], claim
-    assert refreshed["claims"]["iat"] >= first["claims"]["iat"]
-    assert (
-        "nonce" not in refreshed["claims"]
-        or refreshed["claims"]["nonce"] == first["claims"]["nonce"]
-    )
+    assert "id_token" not in refreshed
+    assert refreshed["access_token"] != first["access_token"]
+    userinfo = openid_client.ok(
+        "userinfo",
+        rp=rp.as_json(),
+        access_token=refreshed["access_token"],
+        sub=first["claims"]["sub"],
+    )["userinfo"]
+    assert userinfo["sub"] == first["claims"]["sub"]
 
 
 def test_3_1_2_3_sign_in_through_the_pages_then_the_code(openid_client, password_account, provider):

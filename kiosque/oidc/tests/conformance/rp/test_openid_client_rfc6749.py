@@ -188,3 +188,25 @@ def test_5_2_missing_code_is_invalid_request(openid_client, confidential, provid
     )
     assert answer["status"] == 400
     assert '"invalid_request"' in answer["body"]
+
+
+def test_rfc6749_5_2_challenge_matches_the_basic_scheme_used(openid_client, register, session):
+    rp = register()
+    _user, cookie = session(rp)
+    rp.client_secret = "not-the-secret"
+    error = openid_client.refused("code_flow", rp=rp.as_json(), cookie=cookie)
+    exchange = exchange_to(error, "/oidc/token/")
+    assert exchange["status"] == 401
+    assert header(exchange, "www-authenticate").lower().startswith("basic")
+
+
+def test_rfc6749_4_1_2_1_response_type_not_offered_is_unsupported_response_type(
+    openid_client, register, session
+):
+    rp = register()
+    _user, cookie = session(rp)
+    answer = openid_client.ok(
+        "authorize", rp=rp.as_json(), cookie=cookie, params={"response_type": "token"}
+    )
+    assert answer["location"].startswith(rp.redirect_uri)
+    assert "error=unsupported_response_type" in answer["location"]
