@@ -318,7 +318,7 @@ def journey(
     sent = recorder.timed(
         "registration submit",
         lambda: browser.post(
-            base, "/inscription/recapitulatif/", {"captcha_0": "x", "captcha_1": "PASSED"}
+            base, "/inscription/recapitulatif/", {"captcha": "PASSED"}
         ),
         expect=(302,),
     )
