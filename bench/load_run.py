@@ -317,9 +317,7 @@ def journey(
     think()
     sent = recorder.timed(
         "registration submit",
-        lambda: browser.post(
-            base, "/inscription/recapitulatif/", {"captcha": "PASSED"}
-        ),
+        lambda: browser.post(base, "/inscription/recapitulatif/", {"captcha": "PASSED"}),
         expect=(302,),
     )
     if sent.status_code == 302:

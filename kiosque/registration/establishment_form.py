@@ -213,9 +213,7 @@ class EstablishmentForm(WithoutValidation, forms.Form):
             return True
         if not self.is_bound:
             return False
-        return any(
-            self.data.get(f"etab2_{name}") for name in block_fields(2) if name != "country"
-        )
+        return any(self.data.get(f"etab2_{name}") for name in block_fields(2) if name != "country")
 
     def blocks(self) -> list[Block]:
         numbers = BLOCKS if self.second_open() else BLOCKS[:1]

@@ -263,9 +263,7 @@ def test_add_second_then_next_keeps_the_second_establishment(at_establishment):
 
 
 def test_second_block_with_typed_values_stays_drawn(at_establishment):
-    response = at_establishment.post(
-        "establishment", etab1_service="", etab2_service="Oncologie"
-    )
+    response = at_establishment.post("establishment", etab1_service="", etab2_service="Oncologie")
     page = page_text(response)
     assert "<legend>Deuxième établissement</legend>" in page
     assert 'value="Oncologie"' in page
