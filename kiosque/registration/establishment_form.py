@@ -25,6 +25,7 @@ from kiosque.registration.fields import (
 )
 
 BLOCKS = (1, 2)
+ADD_SECOND_ACTION = "add-second"  # the button that opens the second block (a round trip)
 POSTAL_CODE = re.compile(r"^[0-9]{5}$")
 SEARCH_LIMIT = 10
 DEFAULT_COUNTRY = "FRANCE"
@@ -181,6 +182,7 @@ class Block:
 
 
 class EstablishmentForm(WithoutValidation, forms.Form):
+    add_second_action = ADD_SECOND_ACTION
     add_second = forms.BooleanField(
         label=_("Ajouter un deuxième établissement"),
         required=False,
@@ -203,7 +205,18 @@ class EstablishmentForm(WithoutValidation, forms.Form):
 
     # Display ---------------------------------------------------------------------------
 
+    def second_open(self) -> bool:
+        """The second block is drawn once asked for ("Ajouter un deuxième établissement", a
+        round trip that works without JavaScript), or when it holds typed values: its 13 fields
+        are not rendered for the applicants, most of them, who have one place of practice."""
+        if self["add_second"].value():
+            return True
+        if not self.is_bound:
+            return False
+        return any(self.data.get(f"etab2_{name}") for name in block_fields(2) if name != "country")
+
     def blocks(self) -> list[Block]:
+        numbers = BLOCKS if self.second_open() else BLOCKS[:1]
         return [
             Block(
                 number=number,
@@ -211,7 +224,7 @@ class EstablishmentForm(WithoutValidation, forms.Form):
                 results=self.search_results.get(number),
                 fields={name: self[f"etab{number}_{name}"] for name in block_fields(number)},
             )
-            for number in BLOCKS
+            for number in numbers
         ]
 
     def _raw(self, number: int, name: str) -> str:

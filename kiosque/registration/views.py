@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kiosque.core import ratelimit
 from kiosque.registration import captcha, psc_prefill, wizard
+from kiosque.registration.establishment_form import ADD_SECOND_ACTION
 from kiosque.registration.flows.submit import Application, submit_registration
 from kiosque.registration.forms import (
     ConditionsForm,
@@ -119,6 +120,11 @@ def _data_step(request, name: str):
         if request.POST.get("action") == "previous" and _previous(name) is not None:
             wizard.store_draft(request.session, name, form)
             return redirect(f"registration:{_previous(name).url_name}")
+        if name == "establishment" and request.POST.get("action") == ADD_SECOND_ACTION:
+            data = request.POST.copy()
+            data["add_second"] = "on"
+            form = _step_form(name, request.session, data)
+            return _render_step(request, name, form.show_without_errors())
         search_block = _search_action(request) if name == "establishment" else None
         if search_block is not None:
             form.search(search_block)

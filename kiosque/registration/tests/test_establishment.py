@@ -186,10 +186,11 @@ def test_second_establishment_not_the_same_as_the_first(at_establishment):
 def test_page_structure(at_establishment):
     page = page_text(at_establishment.client.get("/inscription/etablissement/"))
     assert "<legend>Établissement d'exercice principal</legend>" in page
-    assert "<legend>Deuxième établissement</legend>" in page
-    assert "Ajouter un deuxième établissement" in page
+    assert (
+        '<button type="submit" name="action" value="add-second" class="button" '
+        "formnovalidate>Ajouter un deuxième établissement</button>"
+    ) in page
     assert "Mon établissement n'est pas référencé dans la liste" in page
-    assert 'data-reveal-when="id_add_second"' in page
     assert 'data-reveal-when="id_etab1_not_listed"' in page
     assert ">Rechercher<" in page
     for token in ("organization", "street-address", "postal-code", "address-level2"):
@@ -226,3 +227,43 @@ def test_the_error_summary_follows_the_page(at_establishment):
     assert summary == page
     assert summary.index("id_etab2_street") < summary.index("id_etab2_service")
     assert summary.index("id_etab1_service") < summary.index("id_etab2_name")
+
+
+def test_second_block_rendered_only_when_asked_for(at_establishment):
+    page = page_text(at_establishment.client.get("/inscription/etablissement/"))
+    assert "<legend>Deuxième établissement</legend>" not in page
+    assert 'name="etab2_' not in page
+    assert 'name="add_second"' not in page
+
+
+def test_add_second_button_opens_the_block_keeping_typed_values(at_establishment):
+    response = at_establishment.post(
+        "establishment", action="add-second", etab1_service="Cardiologie", etab1_finess=""
+    )
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    page = page_text(response)
+    assert "<legend>Deuxième établissement</legend>" in page
+    assert 'data-reveal-when="id_add_second"' in page
+    assert re.search(r'<input type="checkbox" name="add_second"[^>]* checked', page)
+    assert 'value="Cardiologie"' in page
+    assert 'name="etab2_query"' in page
+    assert "Ajouter un deuxième établissement</button>" not in page
+    assert 'class="field-error"' not in page
+
+
+def test_add_second_then_next_keeps_the_second_establishment(at_establishment):
+    at_establishment.post("establishment", action="add-second")
+    response = at_establishment.post("establishment", **SECOND)
+    assert response.status_code == 302
+    assert len(cleaned(at_establishment)) == 2
+    page = page_text(at_establishment.client.get("/inscription/etablissement/"))
+    assert "<legend>Deuxième établissement</legend>" in page
+    assert 'value="Oncologie"' in page
+
+
+def test_second_block_with_typed_values_stays_drawn(at_establishment):
+    response = at_establishment.post("establishment", etab1_service="", etab2_service="Oncologie")
+    page = page_text(response)
+    assert "<legend>Deuxième établissement</legend>" in page
+    assert 'value="Oncologie"' in page

@@ -46,6 +46,8 @@ def test_the_establishment_step_lists_departements_without_a_model_each(wizard):
     assert counted[Departement] == 0
     indre_et_loire = Departement.objects.get(pk="37")
     assert str(indre_et_loire) == "37 - Indre-et-Loire"
+    assert page.count('<option value="37">37 - Indre-et-Loire</option>') == 1  # first block
+    page = wizard.post("establishment", action="add-second").content.decode()
     assert page.count('<option value="37">37 - Indre-et-Loire</option>') == 2  # both blocks
 
 
