@@ -8,12 +8,12 @@ new one; signing out ends it (and the applications are told, see backchannel.py)
 import time
 from datetime import UTC, datetime
 
+from kiosque.accounts.flows import reauthentication
 from kiosque.oidc.claims import authentication_context
 from kiosque.oidc.models import SignIn, Subject
 
 SID_SESSION_KEY = "_oidc_sid"
 AUTH_TIME_SESSION_KEY = "_oidc_auth_time"
-REAUTH_AFTER_SESSION_KEY = "_oidc_reauth_after"
 PSC_AMR_SESSION_KEY = "_oidc_psc_amr"
 AMR_SESSION_KEY = "_kiosque_amr"  # written by kiosque.accounts.flows.signed_in
 
@@ -63,17 +63,18 @@ def _follow_step_up(request, sign_in: SignIn) -> None:
 
 
 def require_reauthentication(request) -> None:
-    """prompt=login or max_age: the next authorization needs a sign-in newer than now."""
-    request.session[REAUTH_AFTER_SESSION_KEY] = time.time()
+    """prompt=login or max_age: the next authorization needs a sign-in newer than now; the
+    sign-in page shows its form to the signed-in browser until then."""
+    reauthentication.require(request)
 
 
 def needs_reauthentication(request, max_age: int | None) -> bool:
     signed_in_at = auth_time(request)
-    required_after = request.session.get(REAUTH_AFTER_SESSION_KEY)
+    required_after = reauthentication.required_after(request)
     if required_after is not None:
-        if signed_in_at <= float(required_after):
+        if signed_in_at <= required_after:
             return True
-        request.session.pop(REAUTH_AFTER_SESSION_KEY, None)
+        reauthentication.clear(request)
     return max_age is not None and time.time() - signed_in_at > max_age
 
 

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
@@ -466,12 +466,20 @@ class LogoutForm(forms.Form):
     client_id = forms.CharField(required=False, widget=forms.HiddenInput)
     post_logout_redirect_uri = forms.CharField(required=False, widget=forms.HiddenInput)
     state = forms.CharField(required=False, widget=forms.HiddenInput)
+    ui_locales = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
+@method_decorator(csrf_exempt, name="dispatch")  # RP-Initiated Logout 1.0 §2: GET and POST
 @method_decorator(never_cache, name="dispatch")
 class LogoutView(View):
     """RP-initiated logout 1.0 (flows/rp_logout.py); signing out of Kiosque also tells the
-    other applications (receivers.on_logout, back-channel logout)."""
+    other applications (receivers.on_logout, back-channel logout).
+
+    An application's logout request comes by GET or by a cross-site form POST (§2), hence
+    no CSRF token on it: it signs out at once only when the request proves who sent it (the
+    ID token hint), as the same GET does; otherwise the confirmation page. The confirmation
+    (`allow`), Kiosque's own form, is CSRF-protected.
+    """
 
     template_name = "oidc/logout_confirm.html"
 
@@ -479,6 +487,11 @@ class LogoutView(View):
         return self._handle(request, request.GET, confirmed=False)
 
     def post(self, request):
+        if "allow" in request.POST:
+            return csrf_protect(self._confirm)(request)
+        return self._handle(request, request.POST, confirmed=False)
+
+    def _confirm(self, request):
         return self._handle(request, request.POST, confirmed=request.POST.get("allow") == "on")
 
     def _handle(self, request, params, confirmed):

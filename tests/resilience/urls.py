@@ -16,6 +16,10 @@ CSRF_EXEMPT = {
     "oidc:userinfo",
     # Server to server: Pro Santé Connect posts a signed logout_token, no browser involved.
     "oidc:psc_backchannel_logout",
+    # RP-Initiated Logout 1.0 §2: an application may POST its logout request (form
+    # serialization) from its own site; it does what the same GET does. The confirmation
+    # the page then asks for (`allow`) is Kiosque's own form and stays CSRF-protected.
+    "oidc:logout",
 }
 
 CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")

@@ -37,14 +37,23 @@ def _session_key(request) -> str:
 
 def start(request, user) -> UserSession:
     now = timezone.now()
-    row = UserSession.objects.create(
-        user=user,
-        session_key=_session_key(request),
-        created_at=now,
-        last_activity_at=now,
-        ip_address=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-    )
+    fields = {
+        "session_key": _session_key(request),
+        "created_at": now,
+        "last_activity_at": now,
+        "ip_address": client_ip(request),
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+    }
+    # Signed in again in a session already signed in (an application asked for a fresh
+    # sign-in, accounts.flows.reauthentication): the session keeps its one row.
+    row_id = request.session.get(USER_SESSION_ID)
+    row = UserSession.objects.filter(pk=row_id, user=user).first() if row_id else None
+    if row is None:
+        row = UserSession.objects.create(user=user, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.save(update_fields=list(fields))
     request.session[AUTH_AT] = now.timestamp()
     request.session[SEEN_AT] = now.timestamp()
     request.session[USER_SESSION_ID] = row.pk

@@ -1,7 +1,7 @@
 """What happens once every stage is passed (session bookkeeping, history, audit): run by
 Django's `user_logged_in` signal, so every entry that signs someone in is covered."""
 
-from kiosque.accounts.flows import history, sessions
+from kiosque.accounts.flows import history, reauthentication, sessions
 from kiosque.accounts.models import AttemptOutcome
 from kiosque.audit.services import AuditAction, record
 
@@ -21,6 +21,7 @@ def methods_of(request) -> list[str]:
 
 def on_signed_in(request, user, *, methods: list[str]) -> None:
     request.session[AMR_SESSION_KEY] = methods
+    reauthentication.clear(request)  # a requested fresh sign-in is this one
     sessions.start(request, user)
     history.record_attempt(
         request, user, AttemptOutcome.SUCCESS, second_factor=history.second_factor_of(methods)

@@ -217,6 +217,10 @@ def _finish(request, state: LoginState):
     user = state.user
     request.session.pop(SESSION_KEY, None)
     signed_in.set_methods(request, state.methods)
+    if request.user.is_authenticated:
+        # Signing in again (accounts.flows.reauthentication): Django's login() keeps the key
+        # of a session of the same user; a new sign-in gets a new key all the same.
+        request.session.cycle_key()
     # The backend that checked the password (None: Django takes the one configured). One
     # transaction: the new session row, last_login and what user_logged_in writes (ledger,
     # history, audit) commit together, in one commit instead of one per statement.

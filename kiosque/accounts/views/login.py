@@ -14,7 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kiosque.accounts.flows import login as login_flow
-from kiosque.accounts.flows import password_change, sessions, stages
+from kiosque.accounts.flows import password_change, reauthentication, sessions, stages
 from kiosque.accounts.forms import LoginForm, NewPasswordForm
 from kiosque.accounts.models import PasswordChangeReason
 from kiosque.accounts.views._common import policy_context, safe_next
@@ -38,9 +38,13 @@ REASON_MESSAGES = {
 @require_http_methods(["GET", "POST"])
 def login(request):
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    if request.user.is_authenticated and request.method == "GET":
+    # An application asked for a fresh sign-in (prompt=login, max_age): the form, with the
+    # signed-in account's login, instead of sending the browser back (a redirect loop).
+    reauthenticating = reauthentication.required_after(request) is not None
+    if request.user.is_authenticated and request.method == "GET" and not reauthenticating:
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
-    form = LoginForm(request.POST or None)
+    initial = {"username": request.user.get_username()} if reauthenticating else None
+    form = LoginForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
         result = login_flow.authenticate(
@@ -50,7 +54,12 @@ def login(request):
             return result.response
         form.add_error(None, result.error)
         status = 429 if result.code == "throttled" else 200
-    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": next_url, "reauthenticating": reauthenticating},
+        status=status,
+    )
 
 
 @sensitive_post_parameters()

@@ -82,3 +82,45 @@ def test_2_hint_not_signed_by_kiosque_is_not_used(setup):
     page = _logout(browser, provider, id_token_hint=forged, client_id=client_id)
     assert page.status_code == 200
     assert "Se déconnecter" in page.text
+
+
+def _post_logout(browser, provider, **data):
+    return browser.post(f"{provider}/oidc/logout/", data=data, allow_redirects=False, timeout=10)
+
+
+def test_2_post_is_supported_with_form_serialization(setup):
+    provider, _client, user, browser, hint, bye = setup
+    # A cross-site form POST from the application: no CSRF token, no Kiosque Referer.
+    response = _post_logout(
+        browser,
+        provider,
+        id_token_hint=hint,
+        post_logout_redirect_uri=bye,
+        state="s",
+        ui_locales="fr en",
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{bye}?state=s"
+    event = AuditEvent.objects.get(action=AuditAction.LOGOUT)
+    assert event.actor == user
+    assert event.context["reason"] == "rp_initiated"
+
+
+def test_2_posted_request_without_the_hint_asks_for_confirmation(setup):
+    provider, client, _user, browser, _hint, bye = setup
+    page = _post_logout(
+        browser, provider, client_id=client.client_id, post_logout_redirect_uri=bye, state="s"
+    )
+    assert page.status_code == 200
+    assert "Se déconnecter" in page.text
+    assert not AuditEvent.objects.filter(action=AuditAction.LOGOUT).exists()
+
+
+def test_2_the_confirmation_stays_csrf_protected(setup):
+    provider, client, _user, browser, _hint, bye = setup
+    # Another site cannot confirm in the user's name: the confirmation is Kiosque's own form.
+    forged = _post_logout(
+        browser, provider, client_id=client.client_id, post_logout_redirect_uri=bye, allow="on"
+    )
+    assert forged.status_code == 403
+    assert not AuditEvent.objects.filter(action=AuditAction.LOGOUT).exists()
