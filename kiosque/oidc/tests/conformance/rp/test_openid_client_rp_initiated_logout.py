@@ -93,3 +93,23 @@ def test_2_hint_of_another_client_is_not_used_for_its_redirect(openid_client, re
         post_logout_redirect_uri=second.post_logout_redirect_uri,
     )
     assert not (answer["location"] or "").startswith(second.post_logout_redirect_uri)
+
+
+# OPs MUST support HTTP GET and POST at the Logout Endpoint (form serialization).
+def test_2_post_is_supported_with_form_serialization(openid_client, register, session):
+    rp = register()
+    _user, cookie = session(rp)
+    tokens = openid_client.ok("code_flow", rp=rp.as_json(), cookie=cookie)["tokens"]
+    answer = openid_client.ok(
+        "end_session",
+        rp=rp.as_json(),
+        cookie=cookie,
+        method="POST",
+        params={
+            "id_token_hint": tokens["id_token"],
+            "post_logout_redirect_uri": rp.post_logout_redirect_uri,
+            "state": "s",
+        },
+    )
+    assert answer["status"] == 302, (answer["status"], answer["body"][:300])
+    assert answer["location"] == f"{rp.post_logout_redirect_uri}?state=s"
