@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 
 import pytest
 
+from kiosque.accounts.models import UserSession
 from kiosque.audit.models import AuditAction, AuditEvent
 from kiosque.mfa.tests.helpers import add_device, current_totp
 from kiosque.oidc.tests.conformance.helpers import authorization_url, relying_party
@@ -89,6 +90,7 @@ def test_3_1_2_3_a_signed_in_user_signs_in_again_and_gets_a_newer_auth_time(setu
     assert NOTICE in page.text
     assert f'value="{user.username}"' in page.text  # the signed-in account's login
     signed_in_before = AuditEvent.objects.filter(action=AuditAction.LOGIN_SUCCEEDED).count()
+    keys_before = list(UserSession.objects.filter(user=user).values_list("session_key"))
     location = _sign_in_again(provider, browser, page, user, totp_secret)
     second = _claims(_token(provider, rp, location, verifier))
     assert second["auth_time"] > first["auth_time"]
@@ -96,6 +98,11 @@ def test_3_1_2_3_a_signed_in_user_signs_in_again_and_gets_a_newer_auth_time(setu
     assert second["sid"] != first["sid"]  # a new sign-in
     audited = AuditEvent.objects.filter(action=AuditAction.LOGIN_SUCCEEDED)
     assert audited.count() == signed_in_before + 1  # audited as any sign-in
+    # A new sign-in, a new session key; the session keeps its one row in the ledger.
+    rows = UserSession.objects.filter(user=user)
+    assert len(keys_before) == 1
+    assert list(rows.values_list("session_key")) != keys_before
+    assert rows.count() == 1
     # The fresh sign-in satisfied the request: the next authorization gives a code at once.
     url, _verifier = authorization_url(rp, provider)
     assert browser.get(url, allow_redirects=False).headers["Location"].startswith(REDIRECT_URI)
