@@ -30,24 +30,19 @@ def is_database_outage(exception: BaseException | None) -> bool:
     )
 
 
-class _NoMessages(list):
-    """An empty message storage: MessageMiddleware still calls update() on the way out."""
-
-    def update(self, response):
-        return []
-
-
 def unavailable_response(request):
     from kiosque.core.views import error_page
 
     # The page must not touch the database again: no signed-in user, no session-stored messages.
+    # (`messages` given empty: the template never reads the session's message storage, so
+    # MessageMiddleware has nothing to store on the way out.)
     request.user = AnonymousUser()
-    request._messages = _NoMessages()
     response = error_page(
         request,
         503,
         _("Service momentanément indisponible"),
         _("Le service est momentanément indisponible. Réessayez dans quelques minutes."),
+        messages=(),
     )
     response["Retry-After"] = "30"
     return response

@@ -33,8 +33,9 @@ def readyz(request):
     return health.json_response(report, 200 if report["status"] != "fail" else 503)
 
 
-def error_page(request, status, title, message):
-    return render(request, "core/error.html", {"title": title, "message": message}, status=status)
+def error_page(request, status, title, message, **context):
+    context = {"title": title, "message": message, **context}
+    return render(request, "core/error.html", context, status=status)
 
 
 def csrf_failure(request, reason=""):

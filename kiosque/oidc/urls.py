@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from kiosque.oidc import psc_views, views
+from kiosque.oidc.views import provider as views
+from kiosque.oidc.views import psc as psc_views
 
 app_name = "oidc"
 urlpatterns = [

@@ -41,7 +41,7 @@ class RecordingHandler:
         self.messages: list[email.message.EmailMessage] = []
         self.refused: dict[str, str] = {}
         self.delay = 0.0
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refused:
@@ -54,12 +54,12 @@ class RecordingHandler:
             await asyncio.sleep(self.delay)
         # Parsing is deferred to `parsed()`: answering fast keeps the server off the critical path.
         received = (envelope.content, envelope.mail_from, list(envelope.rcpt_tos), time.monotonic())
-        with self._lock:
+        with self.lock:
             self.raw.append(received)
         return "250 Message accepted for delivery"
 
     def parsed(self) -> list[email.message.EmailMessage]:
-        with self._lock:
+        with self.lock:
             pending = self.raw[len(self.messages) :]
             for content, mail_from, rcpt_tos, received_at in pending:
                 message = email.message_from_bytes(content, policy=email.policy.default)
@@ -70,7 +70,7 @@ class RecordingHandler:
             return list(self.messages)
 
     def count(self) -> int:
-        with self._lock:
+        with self.lock:
             return len(self.raw)
 
 
@@ -126,7 +126,7 @@ class SMTPTestServer:
         return [str(message["Message-ID"]) for message in self.messages]
 
     def clear(self) -> None:
-        with self.handler._lock:
+        with self.handler.lock:
             self.handler.raw.clear()
             self.handler.messages.clear()
 

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from django.core.management.base import OutputWrapper
+
 SNIFF_BYTES = 256 * 1024
 MAX_KEPT_REJECTIONS = 200
 
@@ -120,13 +122,21 @@ class ProgressBar:
         ratio = min(done / total, 1.0)
         filled = int(ratio * self.width)
         elapsed = time.monotonic() - self.started
-        self.stream.write(
+        self._write(
             f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
             f"{ratio:6.1%} {done / 1_048_576:7.1f} Mo {elapsed:5.0f} s"
         )
         if ratio >= 1.0:
-            self.stream.write("\n")
+            self._write("\n")
         self.stream.flush()
+
+    def _write(self, text: str) -> None:
+        # A management command's OutputWrapper ends every write with a newline unless told
+        # otherwise; the bar redraws one line.
+        if isinstance(self.stream, OutputWrapper):
+            self.stream.write(text, ending="")
+        else:
+            self.stream.write(text)
 
 
 def tune_connection_for_bulk_writes() -> None:

@@ -63,7 +63,7 @@ def step_up_view(request):
 
 def _pro_sante_connect(request, state):
     """eidas1: only Pro Santé Connect reaches it. Offered when the account is linked to
-    PSC (kiosque.oidc.psc_views.step_up_start checks the identity PSC returns); else the
+    PSC (kiosque.oidc.views.psc.step_up_start checks the identity PSC returns); else the
     explanation, with the way to link it."""
     from kiosque.oidc import psc
 

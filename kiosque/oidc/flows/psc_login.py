@@ -9,6 +9,7 @@ from django.utils import timezone
 from kiosque.accounts.backends import account_can_authenticate
 from kiosque.accounts.flows import sessions, stages
 from kiosque.audit.services import AuditAction, AuditOutcome, record
+from kiosque.core import crypto
 from kiosque.oidc import psc, signins
 
 # The PSC ID token of this session's PSC sign-in: its id_token_hint at sign-out.
@@ -80,7 +81,8 @@ def remember_psc_session(request, identity: psc.PscIdentity, id_token: str) -> N
     from kiosque.professionals.models import PscLink, PscSession
 
     PscLink.objects.filter(subject=identity.national_id).update(last_used_at=timezone.now())
-    request.session[ID_TOKEN_SESSION_KEY] = id_token
+    # Encrypted at rest like every secret (the session row is in the database).
+    request.session[ID_TOKEN_SESSION_KEY] = crypto.encrypt(id_token) if id_token else ""
     row_id = sessions.current_row_id(request)
     if row_id is None or not identity.sub:
         return

@@ -24,6 +24,7 @@ from joserfc.jwk import KeySet
 from kiosque.accounts.flows import sessions
 from kiosque.audit.services import AuditAction, AuditOutcome, record
 from kiosque.core import app_settings as core_settings
+from kiosque.core import crypto
 from kiosque.oidc import backchannel, psc, signins
 from kiosque.oidc.app_settings import psc_settings
 from kiosque.oidc.flows import psc_login
@@ -151,8 +152,12 @@ def backchannel_logout(request, token: str) -> int:
 def end_session_url(request) -> str:
     """Where the sign-out of a session PSC authenticated goes next (PSC's
     end_session_endpoint), or "" when it was not a PSC sign-in or PSC has none."""
-    id_token = request.session.get(psc_login.ID_TOKEN_SESSION_KEY)
-    if not id_token or not psc.enabled():
+    stored = request.session.get(psc_login.ID_TOKEN_SESSION_KEY)
+    if not stored or not psc.enabled():
+        return ""
+    try:
+        id_token = crypto.decrypt(stored)
+    except crypto.InvalidToken:  # a key since dropped from KIOSQUE_FIELD_KEYS
         return ""
     try:
         endpoint = psc.client().load_server_metadata().get("end_session_endpoint")

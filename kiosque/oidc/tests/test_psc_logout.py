@@ -149,6 +149,7 @@ def test_a_logout_token_by_sub_alone_ends_the_session_and_cannot_be_replayed(
 
 def test_signing_out_of_kiosque_signs_out_of_psc(psc_provider, provider, pasteur):
     user, browser = pasteur
+    stored = [row.get_decoded() for row in Session.objects.all()]
     bye = psc_helpers.post_form(browser, f"{provider}/applications/", f"{provider}/deconnexion/")
     assert bye.status_code == 302
     target = urlsplit(bye.headers["Location"])
@@ -156,6 +157,8 @@ def test_signing_out_of_kiosque_signs_out_of_psc(psc_provider, provider, pasteur
     query = parse_qs(target.query)
     assert query["post_logout_redirect_uri"] == [f"{provider}/connexion/"]
     assert query["id_token_hint"][0].count(".") == 2
+    # The session kept PSC's ID token encrypted, never as the token itself.
+    assert stored and all(query["id_token_hint"][0] not in str(data) for data in stored)
     assert not Session.objects.exists() or not _signed_in(provider, browser)
     # At PSC: its confirmation, then back to Kiosque's sign-in page, signed out of PSC too.
     page = browser.get(bye.headers["Location"], timeout=10)

@@ -1,4 +1,4 @@
-"""The token endpoint's own view (kiosque.oidc.views.token)."""
+"""The token endpoint's own view (kiosque.oidc.views.provider.token)."""
 
 import base64
 

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         try:
             report = import_annuaire(
                 options["file"],
-                progress=ProgressBar("Annuaire Santé", self.stderr._out),
+                progress=ProgressBar("Annuaire Santé", self.stderr),
                 prune=options["prune"],
             )
         except ImportFileError as error:

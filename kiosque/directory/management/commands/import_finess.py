@@ -24,9 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            report = import_finess(
-                options["file"], progress=ProgressBar("FINESS", self.stderr._out)
-            )
+            report = import_finess(options["file"], progress=ProgressBar("FINESS", self.stderr))
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         print_report(self, report, "Import FINESS")
