@@ -20,29 +20,13 @@ def link(request, user, claims: dict) -> str:
     identity = psc.identity_from_claims(claims)
     expected = psc.verified_subject(user)
     if identity is None or not expected or identity.national_id != expected:
-        record(
-            AuditAction.MFA_FAILED,
-            request=request,
-            actor=user,
-            target=user,
-            outcome=AuditOutcome.DENIED,
-            context={"method": "psc", "reason": "psc_subject_mismatch", "via": "account"},
-        )
-        return MISMATCH
+        return _refused(request, user, MISMATCH, "psc_subject_mismatch")
     from kiosque.professionals.models import PscLink
 
     with transaction.atomic():
         other = PscLink.objects.filter(subject=identity.national_id).exclude(user=user).first()
         if other is not None and other.active:
-            record(
-                AuditAction.MFA_FAILED,
-                request=request,
-                actor=user,
-                target=user,
-                outcome=AuditOutcome.DENIED,
-                context={"method": "psc", "reason": "psc_subject_taken", "via": "account"},
-            )
-            return TAKEN
+            return _refused(request, user, TAKEN, "psc_subject_taken")
         if other is not None:
             other.delete()
         psc.link(user, identity)
@@ -54,6 +38,18 @@ def link(request, user, claims: dict) -> str:
         context={"method": "psc", "via": "account", "subject": identity.national_id},
     )
     return LINKED
+
+
+def _refused(request, user, outcome: str, reason: str) -> str:
+    record(
+        AuditAction.MFA_FAILED,
+        request=request,
+        actor=user,
+        target=user,
+        outcome=AuditOutcome.DENIED,
+        context={"method": "psc", "reason": reason, "via": "account"},
+    )
+    return outcome
 
 
 def unlink(request, user) -> bool:
