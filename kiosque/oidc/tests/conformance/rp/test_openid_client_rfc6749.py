@@ -75,7 +75,7 @@ def test_5_2_wrong_secret_is_401_invalid_client(openid_client, confidential):
     error = openid_client.refused("code_flow", rp=rp.as_json(), cookie=cookie)
     assert exchange_to(error, "/oidc/token/")["status"] == 401
     # Reported in the body or in the WWW-Authenticate challenge (scheme: see
-    # test_found_violations.py::test_rfc6749_5_2_challenge_matches_the_basic_scheme_used).
+    # test_rfc6749_5_2_challenge_matches_the_basic_scheme_used below).
     codes = {error.get("error")} | {
         c["parameters"].get("error") for c in error.get("challenges", [])
     }
