@@ -217,7 +217,8 @@ def _finish(request, state: LoginState):
     user = state.user
     request.session.pop(SESSION_KEY, None)
     signed_in.set_methods(request, state.methods)
-    if request.user.is_authenticated:
+    current = getattr(request, "user", None)  # absent on a request no middleware has seen
+    if current is not None and current.is_authenticated:
         # Signing in again (accounts.flows.reauthentication): Django's login() keeps the key
         # of a session of the same user; a new sign-in gets a new key all the same.
         request.session.cycle_key()
