@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-pytest_plugins = ["kiosque.testing.smtp", "kiosque.testing.browser"]
+pytest_plugins = ["kiosque.testing.smtp", "kiosque.testing.browser", "kiosque.testing.clock"]
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -68,6 +68,8 @@ class PscSettings(AppSettings):
     CLIENT_SECRET = Setting("")
     SCOPE = Setting("openid scope_all")
     ACR_VALUES = Setting("eidas1")
+    # How long PSC's OpenID metadata (and its keys) are kept before they are fetched again.
+    METADATA_SECONDS = Setting(3600)
 
 
 class DemoSettings(AppSettings):

@@ -7,10 +7,10 @@ linked only when "8" + its verified RPPS (ProfessionalProfile.verified_rpps) equ
 never by e-mail, never by ADELI.
 """
 
-import functools
 from dataclasses import asdict, dataclass, field
 
 from authlib.integrations.django_client import OAuth
+from django.utils import timezone
 
 from kiosque.oidc.app_settings import psc_settings
 
@@ -22,8 +22,7 @@ def enabled() -> bool:
     return bool(psc_settings.ISSUER and psc_settings.CLIENT_ID and psc_settings.CLIENT_SECRET)
 
 
-@functools.lru_cache(maxsize=4)
-def _client(issuer: str, client_id: str, client_secret: str, scope: str):
+def _new_client(issuer: str, client_id: str, client_secret: str, scope: str):
     registry = OAuth()
     return registry.register(
         name="psc",
@@ -39,13 +38,32 @@ def _client(issuer: str, client_id: str, client_secret: str, scope: str):
     )
 
 
+# (configuration, when built, client): the client of the current configuration.
+_current = None
+
+
 def client():
-    return _client(
+    """Kiosque's client at PSC, for the sign-in and the sign-out alike.
+
+    Authlib's client fetches PSC's OpenID metadata (then its keys) once and keeps them, so
+    the client is replaced METADATA_SECONDS after it was built: the metadata is fetched
+    again, and a change at PSC is seen without a restart.
+    """
+    global _current
+    config = (
         psc_settings.ISSUER,
         psc_settings.CLIENT_ID,
         psc_settings.CLIENT_SECRET,
         psc_settings.SCOPE,
     )
+    now = timezone.now().timestamp()
+    if (
+        _current is None
+        or _current[0] != config
+        or not 0 <= now - _current[1] < psc_settings.METADATA_SECONDS
+    ):
+        _current = (config, now, _new_client(*config))
+    return _current[2]
 
 
 @dataclass

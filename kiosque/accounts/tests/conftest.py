@@ -2,10 +2,8 @@ import itertools
 import re
 import statistics
 import time
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from kiosque.accounts.models import User
 
@@ -39,26 +37,6 @@ def make_user(db):
 @pytest.fixture
 def user(make_user):
     return make_user("ndupont", email="Nathalie.Dupont@exemple.fr")
-
-
-class Clock:
-    """A controllable `django.utils.timezone.now`."""
-
-    def __init__(self):
-        self.current = timezone.now()
-
-    def __call__(self):
-        return self.current
-
-    def advance(self, **delta):
-        self.current += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    frozen = Clock()
-    monkeypatch.setattr(timezone, "now", frozen)
-    return frozen
 
 
 def login(client, identifier, password=PASSWORD, headers=None, **extra):

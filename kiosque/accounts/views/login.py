@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kiosque.accounts import signout
 from kiosque.accounts.flows import login as login_flow
 from kiosque.accounts.flows import password_change, reauthentication, sessions, stages
 from kiosque.accounts.forms import LoginForm, NewPasswordForm
@@ -95,14 +96,12 @@ def password_change_required(request):
 
 @require_POST
 def logout(request):
-    from kiosque.oidc.flows import psc_logout
-
-    # A Pro Santé Connect sign-in is ended at PSC too (RP-initiated logout towards PSC).
-    psc_end_session = psc_logout.end_session_url(request)
+    # Asked before the session ends: what the sign-in kept there says where to go.
+    next_url = signout.redirect_url(request)
     sessions.logout(request, reason="user")
     stages.cancel(request)
     messages.success(request, _("Vous êtes déconnecté."))
-    return redirect(psc_end_session or settings.LOGIN_URL)
+    return redirect(next_url or settings.LOGIN_URL)
 
 
 @never_cache

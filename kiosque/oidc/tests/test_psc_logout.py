@@ -181,3 +181,41 @@ def test_a_password_sign_in_signs_out_of_kiosque_only(provider, make_user, signe
     browser = signed_in(user)
     bye = psc_helpers.post_form(browser, f"{provider}/applications/", f"{provider}/deconnexion/")
     assert bye.headers["Location"] == "/connexion/"
+
+
+def _metadata_requests(psc_issuer) -> int:
+    """How many times PSC's OpenID metadata was fetched (its test hook counts them)."""
+    return int(requests.get(f"{psc_issuer}/test/metadata-requests", timeout=10).text)
+
+
+def _sign_in_and_out_at_psc(provider) -> str:
+    """A PSC sign-in, then "Déconnexion": where Kiosque sends the browser."""
+    browser, final = psc_helpers.sign_in(provider, "810000000009")
+    assert final.headers["Location"] == "/applications/"
+    bye = psc_helpers.post_form(browser, f"{provider}/applications/", f"{provider}/deconnexion/")
+    return bye.headers["Location"]
+
+
+def test_the_sign_in_and_two_sign_outs_fetch_psc_metadata_once(
+    psc_provider, provider, make_user, clock
+):
+    professional(make_user(), rpps="10000000009")
+    before = _metadata_requests(psc_provider)
+    for _ in range(2):
+        assert _sign_in_and_out_at_psc(provider).startswith(f"{psc_provider}/session/end?")
+    assert _metadata_requests(psc_provider) == before + 1
+
+
+def test_psc_metadata_is_fetched_again_after_its_setting(
+    psc_provider, provider, make_user, clock, settings
+):
+    settings.KIOSQUE_PSC_METADATA_SECONDS = 600
+    professional(make_user(), rpps="10000000009")
+    before = _metadata_requests(psc_provider)
+    _sign_in_and_out_at_psc(provider)
+    clock.advance(seconds=599)
+    _sign_in_and_out_at_psc(provider)
+    assert _metadata_requests(psc_provider) == before + 1
+    clock.advance(seconds=1)
+    assert _sign_in_and_out_at_psc(provider).startswith(f"{psc_provider}/session/end?")
+    assert _metadata_requests(psc_provider) == before + 2

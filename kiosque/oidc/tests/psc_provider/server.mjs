@@ -187,6 +187,17 @@ provider.use(async (ctx, next) => {
   return undefined;
 });
 
+// Test hook: how many times PSC's OpenID metadata was asked for (GET /test/metadata-requests),
+// so that the tests can check how often Kiosque fetches it.
+let metadataRequests = 0;
+provider.use(async (ctx, next) => {
+  if (ctx.path === "/.well-known/openid-configuration") metadataRequests += 1;
+  if (ctx.path !== "/test/metadata-requests" || ctx.method !== "GET") return next();
+  ctx.type = "text/plain";
+  ctx.body = String(metadataRequests);
+  return undefined;
+});
+
 provider.on("backchannel.error", (ctx, error, client) => {
   console.log(`back-channel logout to ${client.clientId} failed: ${error.message} ${error.cause}`);
 });
