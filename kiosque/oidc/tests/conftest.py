@@ -139,6 +139,24 @@ def token_request(base_url, data, auth=None):
     return requests.post(f"{base_url}/oidc/token/", data=data, auth=auth, timeout=10)
 
 
+def redeem(base_url, client: Client, secret, code, verifier=None, redirect_uri=REDIRECT_URI):
+    """POST an authorization code to the token endpoint (HTTP Basic); returns the response."""
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+    if verifier:
+        data["code_verifier"] = verifier
+    return token_request(base_url, data, auth=(client.client_id, secret))
+
+
+def exchange_code(base_url, client: Client, secret, answer, verifier=None) -> dict:
+    """The token response (JSON) for the code in `answer`, the authorization endpoint's
+    redirect to the client."""
+    params = redirect_params(answer)
+    assert "code" in params, params
+    reply = redeem(base_url, client, secret, params["code"], verifier)
+    assert reply.status_code == 200, reply.text
+    return reply.json()
+
+
 @pytest.fixture
 def code_flow(provider):
     """Run the code flow for a signed-in browser; returns the token response JSON."""
@@ -148,20 +166,7 @@ def code_flow(provider):
         response = authorize(
             browser, provider, client, scope=scope, extra=extra, challenge=challenge
         )
-        params = redirect_params(response)
-        assert "code" in params, params
-        reply = token_request(
-            provider,
-            {
-                "grant_type": "authorization_code",
-                "code": params["code"],
-                "redirect_uri": REDIRECT_URI,
-                "code_verifier": verifier,
-            },
-            auth=(client.client_id, secret),
-        )
-        assert reply.status_code == 200, reply.text
-        return reply.json()
+        return exchange_code(provider, client, secret, response, verifier)
 
     return run
 

@@ -7,13 +7,7 @@ import pytest
 
 from kiosque.audit.models import AuditEvent
 from kiosque.oidc.tests import psc_helpers
-from kiosque.oidc.tests.conftest import (
-    REDIRECT_URI,
-    authorize,
-    pkce_pair,
-    redirect_params,
-    token_request,
-)
+from kiosque.oidc.tests.conftest import authorize, exchange_code, pkce_pair
 from kiosque.oidc.tests.factories import professional
 from kiosque.professionals.models import PscLink
 
@@ -40,23 +34,6 @@ def _ask_eidas1(provider, browser, client):
     return response, verifier
 
 
-def _token(provider, client, secret, response, verifier):
-    params = redirect_params(response)
-    assert "code" in params, params
-    reply = token_request(
-        provider,
-        {
-            "grant_type": "authorization_code",
-            "code": params["code"],
-            "redirect_uri": REDIRECT_URI,
-            "code_verifier": verifier,
-        },
-        auth=(client.client_id, secret),
-    )
-    assert reply.status_code == 200, reply.text
-    return psc_helpers.id_token_claims(reply.json()["id_token"])
-
-
 def test_acr_values_eidas1_is_met_by_a_psc_step_up(provider, app):
     client, secret, user, browser = app
     PscLink.objects.create(user=user, subject="810000000009")
@@ -72,7 +49,8 @@ def test_acr_values_eidas1_is_met_by_a_psc_step_up(provider, app):
     again = urljoin(provider, back.headers["Location"])
     assert again.startswith(f"{provider}/oidc/authorize/?")
     answer = browser.get(again, allow_redirects=False, timeout=10)
-    claims = _token(provider, client, secret, answer, verifier)
+    tokens = exchange_code(provider, client, secret, answer, verifier)
+    claims = psc_helpers.id_token_claims(tokens["id_token"])
     assert claims["acr"] == "eidas1"
     assert claims["amr"] == ["pwd", "otp", "mca", "pin", "mfa"]
     assert AuditEvent.objects.filter(

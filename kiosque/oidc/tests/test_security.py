@@ -13,6 +13,7 @@ from kiosque.oidc.tests.conftest import (
     REDIRECT_URI,
     authorize,
     pkce_pair,
+    redeem,
     redirect_params,
     token_request,
 )
@@ -32,13 +33,6 @@ def _code(browser, provider, client, challenge=None, **extra):
     return redirect_params(authorize(browser, provider, client, challenge=challenge, extra=extra))[
         "code"
     ]
-
-
-def _redeem(provider, client, secret, code, verifier=None, redirect_uri=REDIRECT_URI):
-    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
-    if verifier:
-        data["code_verifier"] = verifier
-    return token_request(provider, data, auth=(client.client_id, secret))
 
 
 def test_unregistered_redirect_uri_is_not_followed(setup):
@@ -64,7 +58,7 @@ def test_redirect_uri_must_match_exactly_even_on_loopback(setup):
 def test_token_request_redirect_uri_must_match_the_authorization(setup):
     provider, client, secret, _user, browser = setup
     code = _code(browser, provider, client)
-    reply = _redeem(provider, client, secret, code, redirect_uri=REDIRECT_URI + "x")
+    reply = redeem(provider, client, secret, code, redirect_uri=REDIRECT_URI + "x")
     assert reply.status_code == 400
     assert reply.json()["error"] == "invalid_request" or reply.json()["error"] == "invalid_grant"
 
@@ -89,26 +83,26 @@ def test_missing_or_wrong_pkce_verifier_is_refused(setup):
     provider, client, secret, _user, browser = setup
     verifier, challenge = pkce_pair()
     code = _code(browser, provider, client, challenge=challenge)
-    assert _redeem(provider, client, secret, code).json()["error"] in (
+    assert redeem(provider, client, secret, code).json()["error"] in (
         "invalid_request",
         "invalid_grant",
     )
     code = _code(browser, provider, client, challenge=challenge)
-    wrong = _redeem(provider, client, secret, code, verifier=pkce_pair()[0])
+    wrong = redeem(provider, client, secret, code, verifier=pkce_pair()[0])
     assert wrong.status_code == 400
     assert wrong.json()["error"] == "invalid_grant"
     code = _code(browser, provider, client, challenge=challenge)
-    assert _redeem(provider, client, secret, code, verifier=verifier).status_code == 200
+    assert redeem(provider, client, secret, code, verifier=verifier).status_code == 200
 
 
 def test_reused_code_is_refused_and_revokes_the_first_tokens(setup):
     provider, client, secret, user, browser = setup
     verifier, challenge = pkce_pair()
     code = _code(browser, provider, client, challenge=challenge)
-    first = _redeem(provider, client, secret, code, verifier=verifier)
+    first = redeem(provider, client, secret, code, verifier=verifier)
     assert first.status_code == 200
     tokens = first.json()
-    second = _redeem(provider, client, secret, code, verifier=verifier)
+    second = redeem(provider, client, secret, code, verifier=verifier)
     assert second.status_code == 400
     assert second.json()["error"] == "invalid_grant"
     assert not Token.objects.filter(user=user, revoked_at__isnull=True).exists()
@@ -125,7 +119,7 @@ def test_expired_code_is_refused(setup):
     verifier, challenge = pkce_pair()
     code = _code(browser, provider, client, challenge=challenge)
     AuthorizationCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    reply = _redeem(provider, client, secret, code, verifier=verifier)
+    reply = redeem(provider, client, secret, code, verifier=verifier)
     assert reply.status_code == 400
     assert reply.json()["error"] == "invalid_grant"
 
@@ -136,14 +130,14 @@ def test_code_of_another_client_is_refused(setup, make_client, grant):
     grant(user, other)
     verifier, challenge = pkce_pair()
     code = _code(browser, provider, client, challenge=challenge)
-    reply = _redeem(provider, other, other_secret, code, verifier=verifier)
+    reply = redeem(provider, other, other_secret, code, verifier=verifier)
     assert reply.json()["error"] == "invalid_grant"
 
 
 def test_wrong_client_secret_is_invalid_client(setup):
     provider, client, _secret, _user, browser = setup
     code = _code(browser, provider, client)
-    reply = _redeem(provider, client, "not-the-secret", code)
+    reply = redeem(provider, client, "not-the-secret", code)
     assert reply.status_code == 401
     assert reply.json()["error"] == "invalid_client"
 

@@ -28,6 +28,21 @@ def authorization_url(rp, provider, *, pkce=True, **extra) -> tuple[str, str | N
     return url, verifier
 
 
+def redeem(rp, provider, location, verifier) -> dict:
+    """The token response for the code in `location` (the authorization endpoint's redirect
+    to the client), redeemed by the relying party."""
+    return rp.fetch_token(
+        f"{provider}/oidc/token/", authorization_response=location, code_verifier=verifier
+    )
+
+
+def token_for(rp, provider, browser, **extra) -> dict:
+    """Authorize with `browser` (signed in), then redeem the code: the token response."""
+    url, verifier = authorization_url(rp, provider, **extra)
+    response = browser.get(url, allow_redirects=False, timeout=10)
+    return redeem(rp, provider, response.headers["Location"], verifier)
+
+
 def query_of(response) -> dict:
     assert response.status_code == 302, (response.status_code, response.text[:300])
     location = urlsplit(response.headers["Location"])

@@ -7,7 +7,12 @@ import json
 
 import pytest
 
-from kiosque.oidc.tests.conformance.helpers import authorization_url, query_of, relying_party
+from kiosque.oidc.tests.conformance.helpers import (
+    authorization_url,
+    query_of,
+    relying_party,
+    token_for,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,15 +25,6 @@ def _claims(token) -> dict:
 def _authorize(provider, rp, browser, **extra):
     url, verifier = authorization_url(rp, provider, **extra)
     return browser.get(url, allow_redirects=False, timeout=10), verifier
-
-
-def _token(provider, rp, browser, **extra):
-    response, verifier = _authorize(provider, rp, browser, **extra)
-    return rp.fetch_token(
-        f"{provider}/oidc/token/",
-        authorization_response=response.headers["Location"],
-        code_verifier=verifier,
-    )
 
 
 @pytest.mark.parametrize(
@@ -60,7 +56,7 @@ def test_acr_and_amr_name_the_means_used(
         store = SessionStore(browser.cookies[settings.SESSION_COOKIE_NAME])
         store.update(session)
         store.save()
-    claims = _claims(_token(provider, relying_party(client, secret), browser))
+    claims = _claims(token_for(relying_party(client, secret), provider, browser))
     assert (claims["acr"], claims["amr"]) == (acr, amr)
 
 
@@ -88,7 +84,9 @@ def test_an_application_requiring_totp_gives_a_mail_code_session_no_token_with_p
 
 def test_an_application_requiring_totp_is_met_by_totp(provider, dcc, signed_in):
     client, secret, user = dcc
-    token = _token(provider, relying_party(client, secret), signed_in(user, ("password", "totp")))
+    token = token_for(
+        relying_party(client, secret), provider, signed_in(user, ("password", "totp"))
+    )
     assert _claims(token)["acr"] == "urn:kiosque:loa:totp"
 
 

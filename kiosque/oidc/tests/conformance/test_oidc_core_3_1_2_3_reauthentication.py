@@ -13,7 +13,12 @@ import pytest
 from kiosque.accounts.models import UserSession
 from kiosque.audit.models import AuditAction, AuditEvent
 from kiosque.mfa.tests.helpers import add_device, current_totp
-from kiosque.oidc.tests.conformance.helpers import authorization_url, relying_party
+from kiosque.oidc.tests.conformance.helpers import (
+    authorization_url,
+    redeem,
+    relying_party,
+    token_for,
+)
 from kiosque.oidc.tests.conftest import REDIRECT_URI
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,16 +47,8 @@ def _fields(page) -> dict:
     return dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page.text))
 
 
-def _token(provider, rp, location, verifier):
-    return rp.fetch_token(
-        f"{provider}/oidc/token/", authorization_response=location, code_verifier=verifier
-    )
-
-
 def _first_token(provider, rp, browser):
-    url, verifier = authorization_url(rp, provider)
-    response = browser.get(url, allow_redirects=False, timeout=10)
-    return _claims(_token(provider, rp, response.headers["Location"], verifier))
+    return _claims(token_for(rp, provider, browser))
 
 
 def _sign_in_again(provider, browser, page, user, totp_secret):
@@ -92,7 +89,7 @@ def test_3_1_2_3_a_signed_in_user_signs_in_again_and_gets_a_newer_auth_time(setu
     signed_in_before = AuditEvent.objects.filter(action=AuditAction.LOGIN_SUCCEEDED).count()
     keys_before = list(UserSession.objects.filter(user=user).values_list("session_key"))
     location = _sign_in_again(provider, browser, page, user, totp_secret)
-    second = _claims(_token(provider, rp, location, verifier))
+    second = _claims(redeem(rp, provider, location, verifier))
     assert second["auth_time"] > first["auth_time"]
     assert second["amr"] == ["pwd", "otp", "mfa"]  # every stage, the second factor included
     assert second["sid"] != first["sid"]  # a new sign-in

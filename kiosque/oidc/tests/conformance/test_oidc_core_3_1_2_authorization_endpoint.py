@@ -3,7 +3,12 @@
 
 import pytest
 
-from kiosque.oidc.tests.conformance.helpers import authorization_url, query_of, relying_party
+from kiosque.oidc.tests.conformance.helpers import (
+    authorization_url,
+    query_of,
+    relying_party,
+    token_for,
+)
 from kiosque.oidc.tests.conftest import REDIRECT_URI
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -97,16 +102,6 @@ def test_response_mode_query_is_honoured(setup):
     assert "code" in query_of(browser.get(url, allow_redirects=False, timeout=10))
 
 
-def _token(provider, rp, browser, **extra):
-    url, verifier = authorization_url(rp, provider, **extra)
-    response = browser.get(url, allow_redirects=False, timeout=10)
-    return rp.fetch_token(
-        f"{provider}/oidc/token/",
-        authorization_response=response.headers["Location"],
-        code_verifier=verifier,
-    )
-
-
 def test_3_1_2_1_acr_values_above_the_session_give_no_token(setup):
     provider, client, secret, browser = setup  # signed in with password + TOTP
     rp = relying_party(client, secret)
@@ -123,20 +118,20 @@ def test_3_1_2_1_acr_values_above_the_session_give_no_token(setup):
 def test_3_1_2_1_acr_values_met_by_the_session(setup):
     provider, client, secret, browser = setup
     rp = relying_party(client, secret)
-    token = _token(provider, rp, browser, acr_values="eidas1 urn:kiosque:loa:totp")
+    token = token_for(rp, provider, browser, acr_values="eidas1 urn:kiosque:loa:totp")
     assert _claims(token)["acr"] == "urn:kiosque:loa:totp"
     assert _claims(token)["amr"] == ["pwd", "otp", "mfa"]
-    token = _token(provider, rp, browser, acr_values="urn:kiosque:loa:mail")
+    token = token_for(rp, provider, browser, acr_values="urn:kiosque:loa:mail")
     assert _claims(token)["acr"] == "urn:kiosque:loa:totp"  # more than asked, never less
     # The values of the time before one acr per level are still understood.
-    token = _token(provider, rp, browser, acr_values="eidas1 urn:kiosque:mfa")
+    token = token_for(rp, provider, browser, acr_values="eidas1 urn:kiosque:mfa")
     assert _claims(token)["acr"] == "urn:kiosque:loa:totp"
 
 
 def test_3_1_2_1_unknown_acr_values_are_ignored(setup):
     provider, client, secret, browser = setup
     rp = relying_party(client, secret)
-    token = _token(provider, rp, browser, acr_values="1 2")
+    token = token_for(rp, provider, browser, acr_values="1 2")
     assert _claims(token)["acr"] == "urn:kiosque:loa:totp"
 
 
@@ -160,7 +155,7 @@ def test_password_only_session_does_not_meet_mfa(
 def test_3_1_2_1_prompt_consent_is_implied_by_the_access_grant(setup):
     provider, client, secret, browser = setup
     rp = relying_party(client, secret)
-    assert _token(provider, rp, browser, prompt="consent")["id_token"]
+    assert token_for(rp, provider, browser, prompt="consent")["id_token"]
 
 
 def test_3_1_2_1_prompt_select_account_shows_the_sign_in(setup):
