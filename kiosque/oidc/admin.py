@@ -102,8 +102,8 @@ class ClientAdmin(admin.ModelAdmin):
             auth_method=data["token_endpoint_auth_method"],
             jwks=data["jwks"],
             id_token_alg=data["id_token_signed_response_alg"],
+            may_introspect_all=data["may_introspect_all"],
         )
-        Client.objects.filter(pk=client.pk).update(may_introspect_all=data["may_introspect_all"])
         obj.pk = client.pk
         obj.client_id = client.client_id
         self._show_secret(request, client, secret)

@@ -37,6 +37,10 @@ class OidcSettings(AppSettings):
     # HMAC-SHA-256 key of stored codes, tokens and client secrets; empty: derived from
     # SECRET_KEY (see token_hash_key). Changing it invalidates every code, token and secret.
     TOKEN_HASH_KEY = Setting("")
+    # How long a client read from the database is served from the cache (registry.py): a
+    # change reaches every process at once with Redis, within this delay with the local
+    # memory cache. 0: read the database every time.
+    CLIENT_CACHE_SECONDS = Setting(30)
     # Signing keys of the ID tokens; settings.py puts it under the data dir by default.
     KEYS_DIR = Setting()
 

@@ -25,7 +25,11 @@ from urllib.parse import unquote_plus
 
 from authlib.integrations.django_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import grants
-from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError
+from authlib.oauth2.rfc6749.errors import (
+    InvalidGrantError,
+    InvalidRequestError,
+    UnauthorizedClientError,
+)
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
@@ -36,7 +40,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from kiosque.core import ratelimit
-from kiosque.oidc import audit, keys, tokens
+from kiosque.oidc import audit, keys, registry, tokens
 from kiosque.oidc import claims as claim_sets
 from kiosque.oidc.app_settings import SCOPES, oidc_settings
 from kiosque.oidc.models import AuthorizationCode, Client, Token
@@ -325,6 +329,12 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
 class ClientCredentialsGrant(grants.ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "private_key_jwt"]
 
+    def validate_token_request(self):
+        super().validate_token_request()
+        # No user to check: the application itself must still be in the catalogue.
+        if not self.request.client.application.is_active:
+            raise UnauthorizedClientError("The application of this client is deactivated.")
+
 
 # --- introspection and revocation ----------------------------------------------------------
 
@@ -459,7 +469,7 @@ class KiosqueAuthorizationServer(AuthorizationServer):
         self.register_endpoint(Revocation)
 
     def query_client(self, client_id):
-        return Client.objects.select_related("application").filter(client_id=client_id).first()
+        return registry.find(client_id)
 
     def save_token(self, token, request):
         issued = tokens.now()

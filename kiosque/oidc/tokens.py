@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 
 from kiosque.core.crypto import keyed_hash
+from kiosque.oidc import registry
 from kiosque.oidc.app_settings import oidc_settings
 
 # What the token endpoints read about a client with it: the catalogue application the access
@@ -56,6 +57,7 @@ def check_client_secret(client, presented: str) -> bool:
             client_secret_hash=secret_hash(presented), legacy_secret_hash=""
         )
         client.client_secret_hash, client.legacy_secret_hash = secret_hash(presented), ""
+        registry.changed()  # an update() sends no signal
         return True
     return False
 

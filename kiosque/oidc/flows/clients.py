@@ -31,6 +31,7 @@ def register(
     secret: str | None = None,
     id_token_alg: str = Client.SigningAlg.RS256,
     grant_types: list[str] | None = None,
+    may_introspect_all: bool = False,
 ) -> tuple[Client, str]:
     """A new client for `application`; returns it with its secret in clear (shown once)."""
     confidential = auth_method == Client.AuthMethod.SECRET_BASIC
@@ -46,6 +47,7 @@ def register(
         jwks=jwks or {},
         backchannel_logout_uri=backchannel_logout_uri,
         id_token_signed_response_alg=id_token_alg,
+        may_introspect_all=may_introspect_all,
     )
     return client, secret
 

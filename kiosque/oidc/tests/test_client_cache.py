@@ -1,4 +1,4 @@
-"""The provider reads its client from the database at every request: a change is seen at once."""
+"""The provider serves its clients from the client registry: a change is seen at once."""
 
 from kiosque.oidc.tests.conftest import authorize, redirect_params
 
