@@ -146,3 +146,10 @@ def test_an_id_token_hint_is_ours_until_its_key_leaves_the_jwks(keys_dir, settin
     assert keys.audience_of_our_id_token(hint) == "app"
     keys.rotate(now=old.created + 200, overlap=100)
     assert keys.audience_of_our_id_token(hint) is None
+
+
+def test_an_id_token_hint_without_a_kid_is_not_ours(keys_dir, settings):
+    """Kiosque's tokens all name their key; the key set is not searched for one that fits."""
+    claims = {"iss": settings.KIOSQUE_BASE_URL, "aud": "app", "sub": "x"}
+    hint = jwt.encode({"alg": "RS256"}, claims, keys.signing_key("RS256").key, ["RS256"])
+    assert keys.audience_of_our_id_token(hint) is None
