@@ -5,9 +5,11 @@ signs; the older ones stay published in the JWKS until their tokens have expired
 `kiosque rotate-oidc-keys` removes them (rotation with overlap). A dev or training instance
 creates its first keys itself; production expects the operator to provide them (run
 `kiosque rotate-oidc-keys` once with KIOSQUE_OIDC_KEYS_DIR on the shared volume, or drop
-PEM files made by other tooling there).
+PEM files made by other tooling there: PKCS#8, or PKCS#1 for RSA and SEC1 for EC, unencrypted).
+The kid of a key is its RFC 7638 thumbprint, so it does not depend on the file or the library.
 """
 
+import json
 import os
 import tempfile
 import threading
@@ -16,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from jwcrypto import jwk
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, JWKRegistry, KeySet, RSAKey
 
 from kiosque.core import app_settings as core_settings
 from kiosque.oidc.app_settings import oidc_settings
@@ -26,6 +30,10 @@ JWKS_MAX_AGE_SECONDS = 3600
 
 _lock = threading.Lock()
 _cache: dict = {"signature": None, "keys": []}
+_verification: tuple = ((), KeySet([]))  # (kids, their public keys), replaced whole
+
+_KEY_TYPES = {"RS256": RSAKey, "ES256": ECKey}
+_PUBLISHED_ELSEWHERE = ("kty", "kid", "alg", "use")
 
 
 @dataclass(frozen=True)
@@ -33,23 +41,34 @@ class SigningKey:
     kid: str
     alg: str
     created: int
-    key: jwk.JWK
+    key: RSAKey | ECKey  # private, with its kid, alg and use (sig)
     path: Path
 
     def public_jwk(self) -> dict:
-        data = self.key.export_public(as_dict=True)
-        data.update({"kid": self.kid, "alg": self.alg, "use": "sig"})
-        return data
+        data = self.key.as_dict(private=False)
+        members = {name: value for name, value in data.items() if name not in _PUBLISHED_ELSEWHERE}
+        # The member order of the JWKS published before joserfc: the body stays the same.
+        return {"kty": data["kty"], "kid": self.kid, **members, "alg": self.alg, "use": "sig"}
 
 
 def keys_dir() -> Path:
     return Path(oidc_settings.KEYS_DIR)
 
 
-def _generate(alg: str) -> jwk.JWK:
+def _generate(alg: str) -> RSAKey | ECKey:
+    parameters = {"alg": alg, "use": "sig"}
     if alg == "RS256":
-        return jwk.JWK.generate(kty="RSA", size=2048)
-    return jwk.JWK.generate(kty="EC", crv="P-256")
+        key = RSAKey.generate_key(2048, parameters)
+    else:
+        key = ECKey.generate_key("P-256", parameters)
+    key.ensure_kid()
+    return key
+
+
+def _load(pem: bytes, alg: str) -> RSAKey | ECKey:
+    key = _KEY_TYPES[alg].import_key(pem, {"alg": alg, "use": "sig"})
+    key.ensure_kid()  # the RFC 7638 thumbprint
+    return key
 
 
 def _parse_name(path: Path) -> tuple[int, str] | None:
@@ -73,8 +92,8 @@ def _read(directory: Path) -> list[SigningKey]:
         parsed = _parse_name(path)
         if parsed is None:
             continue
-        key = jwk.JWK.from_pem(path.read_bytes())
-        keys.append(SigningKey(key.thumbprint(), parsed[1], parsed[0], key, path))
+        key = _load(path.read_bytes(), parsed[1])
+        keys.append(SigningKey(key.kid, parsed[1], parsed[0], key, path))
     keys.sort(key=lambda k: (k.alg, -k.created, k.kid))
     return keys
 
@@ -89,7 +108,7 @@ def write_new_key(alg: str, directory: Path | None = None, now: int | None = Non
     fd, temporary = tempfile.mkstemp(dir=directory, prefix=".new-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(key.export_to_pem(private_key=True, password=None))
+            handle.write(key.as_pem(private=True))
             handle.flush()
             os.fsync(handle.fileno())
         while True:
@@ -101,7 +120,7 @@ def write_new_key(alg: str, directory: Path | None = None, now: int | None = Non
                 created += 1
     finally:
         os.unlink(temporary)
-    return SigningKey(key.thumbprint(), alg, created, key, path)
+    return SigningKey(key.kid, alg, created, key, path)
 
 
 def all_keys() -> list[SigningKey]:
@@ -134,29 +153,26 @@ def public_jwks() -> dict:
     return {"keys": [k.public_jwk() for k in all_keys()]}
 
 
-def verification_keyset() -> jwk.JWKSet:
-    keyset = jwk.JWKSet()
-    for key in all_keys():
-        public = jwk.JWK(**key.public_jwk())
-        keyset.add(public)
+def verification_keyset() -> KeySet:
+    """The public keys of all_keys(), made once per key set."""
+    global _verification
+    current = all_keys()
+    kids = tuple(key.kid for key in current)
+    known, keyset = _verification
+    if known != kids:
+        keyset = KeySet([JWKRegistry.import_key(key.public_jwk()) for key in current])
+        _verification = (kids, keyset)
     return keyset
 
 
 def claims_of_our_id_token(token: str) -> dict | None:
     """The claims of an ID token Kiosque signed (expired or not, its sign-in ended or not),
     with exactly one audience; None for anything else."""
-    import json
-
-    from jwcrypto import jwt
-    from jwcrypto.common import JWException
-
     try:
-        # check_claims={}: the signature is verified, exp is not (an expired hint is fine).
-        decoded = jwt.JWT(
-            jwt=token, key=verification_keyset(), algs=list(ALGORITHMS), check_claims={}
-        )
-        claims = json.loads(decoded.claims)
-    except (JWException, ValueError, TypeError):
+        # jwt.decode verifies the signature, not the claims: exp is not checked (an
+        # expired hint is fine). The key is the one named by the token's kid.
+        claims = jwt.decode(token, verification_keyset(), algorithms=list(ALGORITHMS)).claims
+    except (JoseError, ValueError, TypeError):
         return None
     if not isinstance(claims, dict) or claims.get("iss") != core_settings.BASE_URL:
         return None
@@ -173,38 +189,18 @@ def audience_of_our_id_token(token: str) -> str | None:
     return claims["aud"] if claims else None
 
 
-_joserfc_keys: dict[tuple, object] = {}
-
-
-def joserfc_signing_key(alg: str):
-    """The signing key of `alg` as a joserfc key (what Authlib signs ID tokens with),
-    converted once per key."""
-    from joserfc.jwk import JWKRegistry
-
-    key = signing_key(alg)
-    marker = (key.kid, key.created, str(key.path))
-    converted = _joserfc_keys.get(marker)
-    if converted is None:
-        pem = key.key.export_to_pem(private_key=True, password=None)
-        kty = "RSA" if alg.startswith(("RS", "PS")) else "EC"
-        converted = JWKRegistry.import_key(pem, kty, parameters={"kid": key.kid})
-        if len(_joserfc_keys) >= 16:
-            _joserfc_keys.clear()
-        _joserfc_keys[marker] = converted
-    return converted
-
-
 def sign_jwt(payload: dict, alg: str, typ: str) -> str:
     """`payload` signed with the current key of `alg` (logout tokens)."""
-    import json
-
-    from jwcrypto import jwt
-
     key = signing_key(alg)
     header = {"typ": typ, "alg": alg, "kid": key.kid}
-    token = jwt.JWT(header=json.dumps(header), claims=json.dumps(payload, default=str))
-    token.make_signed_token(key.key)
-    return token.serialize()
+    return jwt.encode(header, payload, key.key, algorithms=[alg], encoder_cls=_ClaimsEncoder)
+
+
+class _ClaimsEncoder(json.JSONEncoder):
+    """Claims that are not JSON types (a UUID, a date) are written as their str()."""
+
+    def default(self, o):
+        return str(o)
 
 
 def overlap_seconds() -> int:

@@ -174,7 +174,7 @@ class KiosqueOpenIDCode(OpenIDCode):
         return client.id_token_signed_response_alg or "RS256"
 
     def resolve_client_private_key(self, client):
-        return keys.joserfc_signing_key(self.get_client_algorithm(client))
+        return keys.signing_key(self.get_client_algorithm(client)).key
 
     def get_encode_header(self, client):
         alg = self.get_client_algorithm(client)
