@@ -23,12 +23,13 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
+from kiosque.oidc.claims import Professional
 from kiosque.oidc.models import Client, Subject, Token
 from kiosque.portal.models import Application
 
 __all__ = ["Found", "by_access_token", "by_either_token"]
 
-# What the endpoints and the claims read, model by model (the primary key first).
+# What the endpoints and the claims read, model by model (the primary key included).
 CLIENT_FIELDS = ("id", "application", "client_id", "token_endpoint_auth_method",
                  "id_token_signed_response_alg", "may_introspect_all")  # fmt: skip
 APPLICATION_FIELDS = ("id", "slug", "name", "requires_request", "required_level", "is_active")
@@ -54,7 +55,7 @@ class Found:
 
     token: Token
     grant_exists: bool
-    professional: object = None  # claims.Professional
+    professional: Professional | None = None
 
 
 class _Part:
@@ -67,6 +68,7 @@ class _Part:
         self.model, self.alias = model, alias
         self.attnames = [field.attname for field in self.fields]
         self.width = len(self.fields)
+        self.pk_index = self.attnames.index(model._meta.pk.attname)
 
     def columns(self) -> str:
         return ", ".join(f'{self.alias}."{field.column}"' for field in self.fields)
@@ -82,7 +84,7 @@ class _Part:
 
     def build(self, values):
         """The instance, or None when the row has none (an outer join that found nothing)."""
-        if values[0] is None:
+        if values[self.pk_index] is None:
             return None
         loaded = [_python(field, value) for field, value in zip(self.fields, values, strict=True)]
         return self.model.from_db(connection.alias, self.attnames, loaded)
@@ -168,7 +170,8 @@ def _split(row, names):
 def _found(rows, places: bool) -> Found | None:
     if not rows:
         return None
-    rows = [row for row in rows if row[0] == rows[0][0]]  # the first token's
+    pk = _parts()["token"].pk_index
+    rows = [row for row in rows if row[pk] == rows[0][pk]]  # the first token's
     parts, names = _parts(), _names(places)
     values = dict(_split(rows[0], names))
     token = parts["token"].build(values["token"])
@@ -191,9 +194,7 @@ def _found(rows, places: bool) -> Found | None:
     return Found(token=token, grant_exists=bool(rows[0][-1]), professional=professional)
 
 
-def _professional(profile, rows):
-    from kiosque.oidc.claims import Professional
-
+def _professional(profile, rows) -> Professional:
     parts = _parts()
     found = []
     for values in rows if profile is not None else ():

@@ -62,8 +62,9 @@ def may_use(user, client: Client, grant_exists: bool | None = None) -> bool:
 
 
 def token_queryset():
-    """Tokens with what the endpoints read about them in the same query: client and
-    application, user with subject and profile, and whether the access grant is active."""
+    """Tokens with what the refresh grant reads about them in the same query: client and
+    application, user with subject and profile, and whether the access grant is active.
+    (Userinfo, introspection and revocation read them through lookup.py, without the ORM.)"""
     from kiosque.portal.services.access import active_grant_exists
 
     return Token.objects.select_related(

@@ -59,7 +59,8 @@ EXPECTED = {
     # client, refresh token (joined), insert, claim of the old one, audit; savepoint + release
     "token_refresh": 7,
     "token_client_credentials": 3,  # client, insert, audit
-    "userinfo": 2,  # token with client, user, grant; the profile's places (rpps)
+    # token with client, user, grant and the profile's places (rpps): one statement (lookup.py)
+    "userinfo": 1,
     "introspection": 2,  # client; token with client, user, grant
 }
 # The review queue computes the duplicates and the Annuaire Santé evidence of the whole page at
