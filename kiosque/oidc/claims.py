@@ -4,6 +4,8 @@ Professional claims use Pro Santé Connect's names (SubjectNameID, SubjectRefPro
 application can read the same fields whichever provider signed the user in.
 """
 
+from typing import NamedTuple
+
 from kiosque.mfa import levels
 from kiosque.oidc.models import Subject
 
@@ -76,6 +78,14 @@ def acr_satisfies(acr: str, requested: list[str]) -> bool:
     return levels.at_least(LEVEL_OF_ACR.get(acr), requested_level(requested))
 
 
+class Professional(NamedTuple):
+    """The user's professional profile (None: none) and its places of practice, read
+    beforehand with the token (oidc.lookup), so that the `rpps` claims need no query."""
+
+    profile: object
+    places: list
+
+
 def _profile(user):
     try:
         return user.professional_profile
@@ -96,7 +106,10 @@ def _activity(place) -> dict:
     }
 
 
-def subject_ref_pro(profile) -> dict:
+def subject_ref_pro(profile, places=None) -> dict:
+    """SubjectRefPro; `places`: the profile's places of practice if already read."""
+    if places is None:
+        places = profile.establishments.select_related("establishment")
     exercice = {
         "codeProfession": profile.profession_id or "",
         "codeCiviliteDexercice": profile.title_id or "",
@@ -104,9 +117,7 @@ def subject_ref_pro(profile) -> dict:
         "prenomDexercice": profile.user.first_name,
         "codeTypeSavoirFaire": "S" if profile.specialty_id else "",
         "codeSavoirFaire": profile.specialty_id or "",
-        "activities": [
-            _activity(place) for place in profile.establishments.select_related("establishment")
-        ],
+        "activities": [_activity(place) for place in places],
     }
     return {"codeCivilite": profile.civility_id or "", "exercices": [exercice]}
 
@@ -119,8 +130,9 @@ def _roles(user, client) -> list[str]:
     return granted_roles(user, client.application)
 
 
-def user_claims(user, scopes, client=None) -> dict:
-    """The claims the granted `scopes` release about `user` for `client` (an oidc.Client)."""
+def user_claims(user, scopes, client=None, professional: Professional | None = None) -> dict:
+    """The claims the granted `scopes` release about `user` for `client` (an oidc.Client);
+    `professional`: the profile and places if read beforehand (else read here)."""
     scopes = set(scopes)
     claims: dict = {"sub": subject_of(user)}
     if "profile" in scopes:
@@ -135,10 +147,10 @@ def user_claims(user, scopes, client=None) -> dict:
         # The authentication e-mail is confirmed during registration.
         claims.update(email=user.email, email_verified=True)
     if "rpps" in scopes:
-        profile = _profile(user)
+        profile, places = (_profile(user), None) if professional is None else professional
         if profile is not None:
             claims["SubjectNameID"] = profile.national_id
-            claims["SubjectRefPro"] = subject_ref_pro(profile)
+            claims["SubjectRefPro"] = subject_ref_pro(profile, places)
     if "roles" in scopes:
         claims["roles"] = _roles(user, client)
     return claims

@@ -36,11 +36,10 @@ from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from authlib.oidc.core import OpenIDCode, UserInfo
-from django.db.models import Q
 from django.urls import reverse
 
 from kiosque.core import ratelimit
-from kiosque.oidc import audit, keys, registry, tokens
+from kiosque.oidc import audit, keys, lookup, registry, tokens
 from kiosque.oidc import claims as claim_sets
 from kiosque.oidc.app_settings import SCOPES, oidc_settings
 from kiosque.oidc.models import AuthorizationCode, Client, Token
@@ -67,8 +66,9 @@ def may_use(user, client: Client, grant_exists: bool | None = None) -> bool:
 
 
 def token_queryset():
-    """Tokens with what the endpoints read about them in the same query: client and
-    application, user with subject and profile, and whether the access grant is active."""
+    """Tokens with what the refresh grant reads about them in the same query: client and
+    application, user with subject and profile, and whether the access grant is active.
+    (Userinfo, introspection and revocation read them through lookup.py, without the ORM.)"""
     from kiosque.portal.services.access import active_grant_exists
 
     return Token.objects.select_related(
@@ -340,11 +340,12 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):
 
 
 class Presented:
-    """A token presented to introspection or revocation: the row, and which of its two
-    tokens was presented (Authlib's TokenMixin methods, per kind)."""
+    """A token presented to introspection or revocation: the row, which of its two tokens
+    was presented (Authlib's TokenMixin methods, per kind), and whether the access grant is
+    active (lookup.Found)."""
 
-    def __init__(self, row: Token, kind: str):
-        self.row, self.kind = row, kind
+    def __init__(self, found, kind: str):
+        self.row, self.kind, self.grant_exists = found.token, kind, found.grant_exists
 
     def check_client(self, client):
         return self.row.check_client(client)
@@ -360,14 +361,12 @@ class Presented:
 
 def find_presented(token_string: str, hint: str | None) -> Presented | None:
     """The token, whichever of the two it is (the hint is only a hint, RFC 7009 §2.1): one
-    query over both unique indexes."""
+    hand-written query over both unique indexes (lookup.by_either_token)."""
     digest = tokens.token_hash(token_string)
-    found = (
-        token_queryset().filter(Q(access_token_hash=digest) | Q(refresh_token_hash=digest)).first()
-    )
+    found = lookup.by_either_token(digest)
     if found is None:
         return None
-    kind = "access_token" if found.access_token_hash == digest else "refresh_token"
+    kind = "access_token" if found.token.access_token_hash == digest else "refresh_token"
     return Presented(found, kind)
 
 
@@ -385,7 +384,7 @@ class Introspection(IntrospectionEndpoint):
 
     def introspect_token(self, token):
         row = token.row
-        if row.user is not None and not may_use(row.user, row.client, row.grant_exists):
+        if row.user is not None and not may_use(row.user, row.client, token.grant_exists):
             return {"active": False}
         if row.user is None and not row.client.application.is_active:
             return {"active": False}

@@ -62,7 +62,8 @@ EXPECTED = {
     # refresh token (joined), insert, claim of the old one, audit; savepoint + release
     "token_refresh": 6,
     "token_client_credentials": 2,  # insert, audit (once the client is served: was 3)
-    "userinfo": 2,  # token with client, user, grant; the profile's places (rpps)
+    # token with client, user, grant and the profile's places (rpps): one statement (lookup.py)
+    "userinfo": 1,
     "introspection": 1,  # token with client, user, grant (the caller: client registry)
 }
 # The review queue computes the duplicates and the Annuaire Santé evidence of the whole page at

@@ -22,7 +22,7 @@ from kiosque.audit.services import AuditAction, AuditOutcome, record
 from kiosque.core import app_settings as core_settings
 from kiosque.mfa import levels
 from kiosque.mfa.flows import step_up
-from kiosque.oidc import audit, claims, keys, protocol, server, signins, tokens
+from kiosque.oidc import audit, claims, keys, lookup, protocol, server, signins, tokens
 from kiosque.oidc.app_settings import SCOPES
 from kiosque.oidc.flows import rp_logout
 
@@ -426,17 +426,14 @@ def _userinfo(request):
     header = request.headers.get("Authorization", "")
     presented = header[7:].strip() if header[:7].lower() == "bearer " else ""
     presented = presented or request.POST.get("access_token", "")
-    found = (
-        server.token_queryset().filter(access_token_hash=tokens.token_hash(presented)).first()
-        if presented
-        else None
-    )
+    found = lookup.by_access_token(tokens.token_hash(presented), places=True) if presented else None
+    token = found.token if found is not None else None
     if (
-        found is None
-        or found.is_expired()
-        or found.is_revoked()
-        or "openid" not in found.scope.split()
-        or not server.may_use(found.user, found.client, found.grant_exists)
+        token is None
+        or token.is_expired()
+        or token.is_revoked()
+        or "openid" not in token.scope.split()
+        or not server.may_use(token.user, token.client, found.grant_exists)
     ):
         response = HttpResponse(status=401)
         response["WWW-Authenticate"] = (
@@ -444,7 +441,8 @@ def _userinfo(request):
             'error_description="The access token is not valid."'
         )
         return response
-    return JsonResponse(claims.user_claims(found.user, found.scope.split(), found.client))
+    scopes = token.scope.split()
+    return JsonResponse(claims.user_claims(token.user, scopes, token.client, found.professional))
 
 
 @csrf_exempt
@@ -452,9 +450,9 @@ def _userinfo(request):
 def userinfo(request):
     """OIDC Core §5.3 with RFC 6750's transport rules: the access token in the Authorization
     header, or in a form-encoded POST body (§2.2); never in the query string (§2.3 is not
-    offered: the URL ends up in proxy and browser logs). Read only: one query for the token
-    with its client, user and access grant (plus the profile's places for `rpps`). Answers
-    are never cached."""
+    offered: the URL ends up in proxy and browser logs). Read only: one hand-written query
+    (lookup.by_access_token) for the token with its client, user, access grant and the
+    profile's places. Answers are never cached."""
     response = _userinfo(request)
     response["Cache-Control"] = "no-store"
     response["Pragma"] = "no-cache"

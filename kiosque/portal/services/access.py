@@ -14,6 +14,7 @@ __all__ = [
     "has_access",
     "has_access_given",
     "active_grant_exists",
+    "active_grant_sql",
     "granted_roles",
     "applications_for",
 ]
@@ -43,6 +44,18 @@ def active_grant_exists(user_ref: str, application_ref: str) -> Exists:
         AccessGrant.objects.filter(
             user=OuterRef(user_ref), application=OuterRef(application_ref), revoked_at__isnull=True
         )
+    )
+
+
+def active_grant_sql(user_column: str, application_column: str) -> str:
+    """active_grant_exists for a hand-written statement (oidc.lookup): an SQL boolean over
+    the statement's columns `user_column` and `application_column` (qualified, quoted)."""
+    meta = AccessGrant._meta
+    user, application = meta.get_field("user").column, meta.get_field("application").column
+    revoked = meta.get_field("revoked_at").column
+    return (
+        f'EXISTS (SELECT 1 FROM "{meta.db_table}" g WHERE g."{user}" = {user_column} '  # noqa: S608
+        f'AND g."{application}" = {application_column} AND g."{revoked}" IS NULL)'
     )
 
 
