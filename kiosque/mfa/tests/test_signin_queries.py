@@ -17,11 +17,11 @@ PASSWORD_POST = 6
 # Answers with the code page (no redirect, no second GET): session, account, TOTP devices,
 # the session saved; no passkey read (the mailed code already makes "choose another" true).
 CHOOSE_POST = 6
-# Session, account, TOTP devices (no passkey read: a code accepted draws no page), the TOTP attempt counter (two statements), the step
-# claim, mfa.verified; then one transaction (its two statements) holding Django's login()
-# (new key, old row read and deleted, last_login), the session ledger, the connection history
-# and login.succeeded; the session saved once.
-TOTP_POST = 22
+# Session, account, TOTP devices (no passkey read: an accepted code draws no page), the TOTP
+# attempt counter (one upsert), the step claim, mfa.verified; then one transaction (its two
+# statements) holding Django's login() (new key, old row read and deleted, last_login), the
+# session ledger, the connection history and login.succeeded; the session saved once.
+TOTP_POST = 21
 
 
 def test_each_request_of_the_sign_in_stays_within_its_query_budget(
