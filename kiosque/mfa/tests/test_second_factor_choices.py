@@ -75,3 +75,14 @@ def test_choosing_totp_reads_no_passkey_when_the_mailed_code_is_offered_too(clie
     with CaptureQueriesContext(connection) as queries:
         client.post(STAGE_URL, {"action": "choose", "method": "totp"})
     assert not [q for q in queries.captured_queries if "mfa_passkey" in q["sql"]]
+
+
+def test_a_passkey_chosen_after_the_totp_opens_the_passkey_page(client, make_user):
+    user = make_user(email="")
+    add_device(user)
+    add_passkey(user)
+    code_page_after_choosing(client, user, "totp")
+    answer = client.post(STAGE_URL, {"action": "choose", "method": "passkey"})
+    html = answer.content.decode()
+    assert answer.status_code == 200 and 'autocomplete="one-time-code"' not in html
+    assert "<h1>Clé d'accès</h1>" in html

@@ -33,15 +33,14 @@ def second_factor(request):
     # passkeys are read when the choice is drawn, or when the code page comes back and its
     # "choose another" button depends on them.
     prefetch_related_objects([user], "totp_devices")
-    method = stage_state.get(request, state, "method")
     chosen = request.POST.get("method") if action == "choose" else None
     if chosen in methods.CODE_METHODS and methods.offers(user, chosen):
         # The chosen method's page answers this POST (same address, no redirect): choosing
         # again, as a reload does, changes nothing and mails no second code.
         common.choose(request, state, user, chosen)
-        method = chosen
-    code_posted = action in ("choose", "verify") and method in methods.CODE_METHODS
-    if code_posted and methods.offers(user, method):
+        return _code_page(request, state, user, chosen, action)
+    method = stage_state.get(request, state, "method")
+    if action == "verify" and method in methods.CODE_METHODS and methods.offers(user, method):
         return _code_page(request, state, user, method, action)
     prefetch_related_objects([user], "passkeys")
     available = methods.available(user)
