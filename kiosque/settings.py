@@ -148,6 +148,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The layout's `{% cache %}` fragments (navigation, footer, the login page's fixed parts): the
+# same for every visitor of a language, so each process keeps its own copy, never expiring (the
+# code and the translations change only with a restart). Django's `{% cache %}` uses this alias.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kiosque-template-fragments",
+    "TIMEOUT": None,
+}
 
 AUTH_USER_MODEL = "accounts.User"
 # The one rule for "may this account authenticate now" and sign-in by login or e-mail.

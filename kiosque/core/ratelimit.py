@@ -15,14 +15,13 @@ Two kinds of limits share one table (`RateLimitCounter`, one row per rate and ke
   doubling delay; at <count> failures the key is locked for `Lockout.lock_seconds`; the
   failures are forgotten <period> after the last one.
 
-A hit is two statements written with the ORM: an ``INSERT ... ON CONFLICT DO NOTHING``
-that makes sure the row exists, then ``UPDATE ... SET count = CASE WHEN <stale> THEN 1 ELSE
-count + 1 END ... RETURNING count`` (`Model.save(update_fields=...)` with an expression,
-which Django 6 refreshes through RETURNING). The count returned is exactly this hit's: no
-hit is ever lost and the limits hold across processes and nodes, on SQLite and PostgreSQL,
-without Redis. ``backend="cache"`` is for cheap, high-frequency limits
-(autocomplete, Pro Santé Connect redirects); when the cache is unreachable the database
-counts instead.
+A hit is one statement: ``INSERT ... ON CONFLICT (key) DO UPDATE SET count = CASE WHEN
+<stale> THEN 1 ELSE count + 1 END ... RETURNING count`` (raw SQL through the cursor, the
+same on SQLite and PostgreSQL; the ORM's upsert cannot compute the count from the row). The
+count returned is exactly this hit's: no hit is ever lost and the limits hold across
+processes and nodes, on SQLite and PostgreSQL, without Redis. ``backend="cache"`` is for
+cheap, high-frequency limits (autocomplete, Pro Santé Connect redirects); when the cache is
+unreachable the database counts instead.
 """
 
 import functools
@@ -36,8 +35,7 @@ from datetime import UTC, datetime, timedelta
 from django.core import checks
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db import connection, transaction
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -143,28 +141,44 @@ def _stored_key(rate_name: str, key: str) -> str:
     return f"{rate_name}:{key}"[:255]
 
 
+def _upsert_sql() -> str:
+    """The one statement of a hit, the same on SQLite (3.35+) and PostgreSQL: the row is
+    inserted with a count of 1, or, when it exists, counted (restarting at 1 when its last hit
+    is older than the window), and the new count returned."""
+    meta = RateLimitCounter._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    key, count, last_hit_at, expires_at = (
+        quote(meta.get_field(name).column) for name in ("key", "count", "last_hit_at", "expires_at")
+    )
+    # Names from the model's metadata, quoted; the values are parameters.
+    return (
+        f"INSERT INTO {table} ({key}, {count}, {last_hit_at}, {expires_at}) "  # noqa: S608
+        "VALUES (%s, 1, %s, %s) "
+        f"ON CONFLICT ({key}) DO UPDATE SET "
+        f"{count} = CASE WHEN {table}.{last_hit_at} IS NULL OR {table}.{last_hit_at} < %s "
+        f"THEN 1 ELSE {table}.{count} + 1 END, "
+        f"{last_hit_at} = EXCLUDED.{last_hit_at}, {expires_at} = EXCLUDED.{expires_at} "
+        f"RETURNING {count}"
+    )
+
+
 def _increment(stored_key: str, *, now: datetime, stale_before: datetime, expires_at) -> int:
     """Count one hit on `stored_key` (restarting at 1 when its last hit is older than
-    `stale_before`) and return the new count, exactly, with two statements:
+    `stale_before`) and return the new count, exactly, in one statement:
+    ``INSERT ... ON CONFLICT (key) DO UPDATE SET count = CASE ... END ... RETURNING count``
+    (raw SQL: the ORM's upsert cannot compute the count from the row). The row's lock makes
+    concurrent hits line up; each reads its own count."""
+    moment = RateLimitCounter._meta.get_field("last_hit_at")
 
-    - ``INSERT ... ON CONFLICT DO NOTHING`` (`bulk_create(ignore_conflicts=True)`) makes sure
-      the row exists (a new row has no last hit, so it counts as stale);
-    - ``UPDATE ... SET count = CASE ... END ... RETURNING count``: `save(update_fields=...)`
-      with the count assigned an expression, which Django 6 refreshes from RETURNING (SQLite
-      and PostgreSQL). The row's lock makes concurrent hits line up; each reads its own count.
-    """
-    RateLimitCounter.objects.bulk_create(
-        [RateLimitCounter(key=stored_key, count=0, expires_at=expires_at)], ignore_conflicts=True
-    )
-    stale = Q(last_hit_at__isnull=True) | Q(last_hit_at__lt=stale_before)
-    row = RateLimitCounter(
-        key=stored_key,
-        count=Case(When(stale, then=Value(1)), default=F("count") + 1),
-        last_hit_at=now,
-        expires_at=expires_at,
-    )
-    row.save(update_fields=["count", "last_hit_at", "expires_at"])
-    return row.count
+    def value(when):
+        return moment.get_db_prep_value(when, connection)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _upsert_sql(), [stored_key, value(now), value(expires_at), value(stale_before)]
+        )
+        return cursor.fetchone()[0]
 
 
 def _epoch(now) -> float:

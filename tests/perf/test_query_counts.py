@@ -40,13 +40,15 @@ EXPECTED = {
     # it; the key is new, so the row is written once (no cycle: was 9).
     "login_password": 6,
     "second_factor_page": 4,  # + the passkeys offered
-    "second_factor_choose": 7,  # answers with the code page (was a redirect, then a GET)
-    # The TOTP attempt counter (rate mfa.totp) is two statements since the one limiter uses
-    # the ORM (INSERT ... ON CONFLICT DO NOTHING, then UPDATE ... RETURNING) instead of one raw
-    # upsert; +2 with Django's session store; + the passkeys offered. The sign-in's writes
-    # (new session row, last_login, ledger, history, audit) are one transaction: +2 for its
-    # savepoint (BEGIN/COMMIT in production), 5 commits fewer (was 21).
-    "second_factor_verify": 23,
+    # Answers with the code page (was a redirect, then a GET); no passkey read when the mailed
+    # code already gives a second choice (was 7).
+    "second_factor_choose": 6,
+    # The TOTP attempt counter (rate mfa.totp) is one upsert (INSERT ... ON CONFLICT DO UPDATE
+    # ... RETURNING, raw SQL; was two ORM statements); no passkey read (an accepted code draws
+    # no page); +2 with Django's session store. The sign-in's writes (new session row,
+    # last_login, ledger, history, audit) are one transaction: +2 for its savepoint
+    # (BEGIN/COMMIT in production), 5 commits fewer (was 23).
+    "second_factor_verify": 21,
     "portal_after_sign_in": 7,
     "portal": 7,  # force_login opens the session ledger (user_logged_in), so no touch write yet
     "history": 5,

@@ -99,6 +99,21 @@ def test_hits_are_counted_per_key_and_window(rates):
 
 
 @pytest.mark.django_db
+def test_a_hit_is_one_statement_that_keeps_the_rows_fields(rates):
+    from django.test.utils import CaptureQueriesContext
+
+    rates(mfa__totp="3/1m")
+    for expected in (1, 2):
+        with CaptureQueriesContext(connection) as queries:
+            assert ratelimit.hit("one", "mfa.totp", now=1000).count == expected
+        assert len(queries) == 1, queries.captured_queries
+    row = RateLimitCounter.objects.get(key="mfa.totp:one")
+    assert row.last_hit_at == datetime.fromtimestamp(1000, tz=UTC)
+    assert row.expires_at == datetime.fromtimestamp(1020, tz=UTC)
+    assert row.locked_until is None
+
+
+@pytest.mark.django_db
 def test_cache_backend_counts_too(rates):
     rates(directory__autocomplete="2/1m")
     counts = [ratelimit.hit("c", "directory.autocomplete", backend="cache").count for _ in range(3)]

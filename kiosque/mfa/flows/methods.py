@@ -5,6 +5,7 @@ from kiosque.mfa import app_settings
 PASSKEY = "passkey"
 TOTP = "totp"
 MAIL_CODE = "mail_code"
+CODE_METHODS = (TOTP, MAIL_CODE)
 
 
 def staff_requires_totp(user) -> bool:
@@ -33,3 +34,19 @@ def available(user) -> list[str]:
     if user.email and not staff_requires_totp(user):
         methods.append(MAIL_CODE)
     return methods
+
+
+def offers(user, method: str) -> bool:
+    """Whether `method` is among `available(user)`, reading only what that method needs."""
+    if method == PASSKEY:
+        return has_passkey(user)
+    if method == TOTP:
+        return has_totp(user)
+    return method == MAIL_CODE and bool(user.email) and not staff_requires_totp(user)
+
+
+def several(user) -> bool:
+    """More than one method offered (`len(available(user)) > 1`): the passkeys are read only
+    when the TOTP devices and the e-mail leave it open."""
+    others = has_totp(user) + offers(user, MAIL_CODE)
+    return others > 1 or (others == 1 and has_passkey(user))

@@ -14,12 +14,14 @@ pytestmark = pytest.mark.django_db
 LOGIN_PAGE = 0
 # Account, limits, then the session row written once (a key never saved needs no cycling).
 PASSWORD_POST = 6
-CHOOSE_POST = 7  # answers with the code page: no redirect, no second GET
-# Session, account, devices, passkeys, the TOTP attempt counter (two statements), the step
-# claim, mfa.verified; then one transaction (its two statements) holding Django's login()
-# (new key, old row read and deleted, last_login), the session ledger, the connection history
-# and login.succeeded; the session saved once.
-TOTP_POST = 23
+# Answers with the code page (no redirect, no second GET): session, account, TOTP devices,
+# the session saved; no passkey read (the mailed code already makes "choose another" true).
+CHOOSE_POST = 6
+# Session, account, TOTP devices (no passkey read: an accepted code draws no page), the TOTP
+# attempt counter (one upsert), the step claim, mfa.verified; then one transaction (its two
+# statements) holding Django's login() (new key, old row read and deleted, last_login), the
+# session ledger, the connection history and login.succeeded; the session saved once.
+TOTP_POST = 21
 
 
 def test_each_request_of_the_sign_in_stays_within_its_query_budget(

@@ -28,14 +28,25 @@ def second_factor(request):
     if action == "cancel":
         return _cancel(request)
 
-    # One read of the devices serves both the methods offered and the code check.
-    prefetch_related_objects([user], "totp_devices", "passkeys")
+    # One read of the TOTP devices serves both the methods offered and the code check. A
+    # code posted for the chosen method, or a method chosen, needs no other method read: the
+    # passkeys are read when the choice is drawn, or when the code page comes back and its
+    # "choose another" button depends on them.
+    prefetch_related_objects([user], "totp_devices")
+    chosen = request.POST.get("method") if action == "choose" else None
+    if chosen in methods.CODE_METHODS and methods.offers(user, chosen):
+        # The chosen method's page answers this POST (same address, no redirect): choosing
+        # again, as a reload does, changes nothing and mails no second code.
+        common.choose(request, state, user, chosen)
+        return _code_page(request, state, user, chosen, action)
+    method = stage_state.get(request, state, "method")
+    if action == "verify" and method in methods.CODE_METHODS and methods.offers(user, method):
+        return _code_page(request, state, user, method, action)
+    prefetch_related_objects([user], "passkeys")
     available = methods.available(user)
     if not available:
         return _blocked(request, user)
     if action == "choose" and request.POST.get("method") in available:
-        # The chosen method's page answers this POST (same address, no redirect): choosing
-        # again, as a reload does, changes nothing and mails no second code.
         common.choose(request, state, user, request.POST["method"])
     if action == "change" and len(available) > 1:
         stage_state.put(request, state, method=None)
@@ -55,7 +66,10 @@ def second_factor(request):
     if action == "resend" and method == methods.MAIL_CODE:
         common.resend(request, state, user)
         return redirect("mfa:second_factor")
+    return _code_page(request, state, user, method, action)
 
+
+def _code_page(request, state, user, method: str, action: str):
     def signed_in():
         stage_state.clear(request)
         return stages.complete(request, Stage.SECOND_FACTOR, method=method, user=user)
@@ -67,7 +81,8 @@ def second_factor(request):
         method,
         action=action,
         on_success=signed_in,
-        context={"can_change": len(available) > 1},
+        # Called by the template only if the page is drawn (not when the code signs in).
+        context={"can_change": lambda: methods.several(user)},
     )
 
 
