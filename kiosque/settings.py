@@ -148,6 +148,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache of `{% cache %}`: fragments whose key names everything they show (the portal's
+# tiles), so each process keeps its own, never stale, and a page never waits on Redis for them.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 
 AUTH_USER_MODEL = "accounts.User"
 # The one rule for "may this account authenticate now" and sign-in by login or e-mail.
