@@ -9,7 +9,9 @@ CPU is mostly waiting for PostgreSQL) and the share of CPU spent under a few wel
 the ORM's SQL compilation, the database driver, template rendering, argon2, Authlib's server,
 the middleware before the view. The shares overlap where one place calls another (Authlib's
 grants run Kiosque's storage methods, which run the ORM). `--top N` also prints the N
-heaviest functions.
+heaviest functions. `--steps`: only the sign-in, request by request (CPU and queries);
+`--portal`: only GET /applications/ (`--requests` times, one signed-in bench account), its
+queries listed.
 """
 
 import argparse
@@ -20,6 +22,7 @@ import pstats
 import random
 import re
 import secrets
+import statistics
 import sys
 import time
 from datetime import timedelta
@@ -262,8 +265,6 @@ def profile(name: str, operation, count: int, top: int) -> dict:
 
 def steps(endpoints, count: int, show_queries: bool = False) -> list[dict]:
     """CPU milliseconds (median) and queries of each request of the sign-in."""
-    import statistics
-
     figures = {}
 
     def record(name, cpu, queries, status):
@@ -286,6 +287,36 @@ def steps(endpoints, count: int, show_queries: bool = False) -> list[dict]:
     return results
 
 
+def portal(endpoints, count: int, top: int) -> dict:
+    """GET /applications/ only, `count` times, for one signed-in bench account."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = endpoints.signin()
+
+    def page():
+        response = client.get("/applications/")
+        assert response.status_code == 200, response
+
+    with CaptureQueriesContext(connection) as queries:
+        page()
+    print(f"\nGET /applications/: {len(queries)} queries")
+    for query in queries:
+        print(f"  {query['sql'][:160]}")
+    result = profile("GET /applications/ (portal)", page, count, top)
+    result["queries"] = len(queries)
+    # On a shared machine a mean swings with the neighbours: the median of ten batches too.
+    batches = []
+    for _ in range(10):
+        cpu = time.process_time()
+        for _ in range(max(1, count // 10)):
+            page()
+        batches.append((time.process_time() - cpu) / max(1, count // 10) * 1000)
+    result["cpu_ms_median_of_batches"] = round(statistics.median(batches), 2)
+    print(f"  median of 10 batches: {statistics.median(batches):.1f} ms CPU per operation")
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="kiosque_bench_1k")
@@ -294,6 +325,9 @@ def main() -> None:
     parser.add_argument("--signins", type=int, default=40)
     parser.add_argument("--top", type=int, default=0)
     parser.add_argument("--steps", action="store_true", help="only the sign-in, request by request")
+    parser.add_argument(
+        "--portal", action="store_true", help="only GET /applications/, --requests times"
+    )
     parser.add_argument("--out")
     args = parser.parse_args()
     os.environ.update(bench_env(args.database))
@@ -308,8 +342,11 @@ def main() -> None:
 
     django.setup()
     endpoints = Endpoints(args.accounts)
-    if args.steps:
+    if args.portal:
+        results = [portal(endpoints, args.requests, args.top)]
+    elif args.steps:
         results = steps(endpoints, args.signins)
+    if args.portal or args.steps:
         if args.out:
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)
             Path(args.out).write_text(json.dumps(results, indent=1))

@@ -148,13 +148,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The layout's `{% cache %}` fragments (navigation, footer, the login page's fixed parts): the
-# same for every visitor of a language, so each process keeps its own copy, never expiring (the
-# code and the translations change only with a restart). Django's `{% cache %}` uses this alias.
+# The cache of `{% cache %}`: the layout's fixed parts (navigation, footer, the login page's
+# fixed parts), the same for every visitor of a language, and fragments whose key names
+# everything they show (the portal's tiles). Each process keeps its own copy, never expiring
+# (the code and the translations change only with a restart), and a page never waits on Redis.
 CACHES["template_fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "kiosque-template-fragments",
     "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
 }
 
 AUTH_USER_MODEL = "accounts.User"

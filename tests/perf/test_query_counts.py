@@ -49,8 +49,10 @@ EXPECTED = {
     # last_login, ledger, history, audit) are one transaction: +2 for its savepoint
     # (BEGIN/COMMIT in production), 5 commits fewer (was 23).
     "second_factor_verify": 21,
-    "portal_after_sign_in": 7,
-    "portal": 7,  # force_login opens the session ledger (user_logged_in), so no touch write yet
+    # The catalogue and the user's grants are one query (kiosque/portal/services/catalogue.py):
+    # session, user, catalogue, tile preferences, requests, groups (was 7).
+    "portal_after_sign_in": 6,
+    "portal": 6,  # force_login opens the session ledger (user_logged_in), so no touch write yet
     "history": 5,
     "autocomplete": 2,
     "discovery": 0,

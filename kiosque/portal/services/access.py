@@ -4,7 +4,7 @@ Each call reads the database, so a grant, a role change or a revocation is refle
 very next token or page.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from kiosque.accounts.backends import account_can_authenticate
 from kiosque.portal.models import AccessGrant, Application, TilePreference
@@ -17,6 +17,7 @@ __all__ = [
     "active_grant_sql",
     "granted_roles",
     "applications_for",
+    "catalogue_for",
 ]
 
 
@@ -61,9 +62,12 @@ def active_grant_sql(user_column: str, application_column: str) -> str:
 
 def has_access_given(user, application: Application, grant_exists: bool) -> bool:
     """has_access, with the active grant's existence read beforehand (active_grant_exists)."""
-    if not account_is_usable(user) or not application.is_active:
-        return False
-    return grant_exists or not application.requires_request
+    return account_is_usable(user) and _open_given(application, grant_exists)
+
+
+def _open_given(application: Application, grant_exists: bool) -> bool:
+    """The application's half of has_access_given, for a user whose account is usable."""
+    return application.is_active and (grant_exists or not application.requires_request)
 
 
 def granted_roles(user, application: Application) -> list[str]:
@@ -75,16 +79,25 @@ def granted_roles(user, application: Application) -> list[str]:
     return list(grant.roles.order_by("position", "code").values_list("code", flat=True))
 
 
-def applications_for(user) -> list[Application]:
-    """ "Vos applications": favourites first, then the user's order, then the catalogue's."""
-    if not account_is_usable(user):
-        return []
-    granted_ids = _active_grants(user).values("application_id")
-    applications = list(
-        Application.objects.filter(is_active=True).filter(
-            Q(requires_request=False) | Q(pk__in=granted_ids)
-        )
+def catalogue_for(user) -> tuple[list[Application], list[Application]]:
+    """The whole catalogue in one query, split by has_access_given's rule: the applications
+    `user` may open (as applications_for orders them), then every other one (inactive ones
+    included, for the follow-up of old requests)."""
+    if not account_is_usable(user):  # has_access_given's first half, once for all
+        return [], list(Application.objects.all())
+    applications = Application.objects.annotate(
+        grant_exists=Exists(_active_grants(user).filter(application=OuterRef("pk")))
     )
+    mine, others = [], []
+    for application in applications:
+        (mine if _open_given(application, application.grant_exists) else others).append(application)
+    if mine:
+        _order(user, mine)
+    return mine, others
+
+
+def _order(user, applications: list[Application]) -> None:
+    """Favourites first, then the user's order, then the catalogue's; sets `is_favourite`."""
     preferences = {pref.application_id: pref for pref in TilePreference.objects.filter(user=user)}
 
     def sort_key(application):
@@ -98,4 +111,10 @@ def applications_for(user) -> list[Application]:
     for application in applications:
         pref = preferences.get(application.pk)
         application.is_favourite = bool(pref and pref.is_favourite)
-    return applications
+
+
+def applications_for(user) -> list[Application]:
+    """ "Vos applications": favourites first, then the user's order, then the catalogue's."""
+    if not account_is_usable(user):
+        return []
+    return catalogue_for(user)[0]

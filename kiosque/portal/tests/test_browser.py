@@ -67,3 +67,24 @@ def test_request_grant_and_tile(page, live_server, dcc, make_user, make_referent
     expect(tile).to_be_visible()
     expect(tile).to_have_attribute("href", "/applications/dcc/ouvrir/")
     expect(page.get_by_role("link", name="DCC Inscription")).to_have_count(0)
+
+
+def test_the_tile_buttons_submit_their_shared_form(
+    page, live_server, make_user, make_application, grant
+):
+    """The tiles' buttons sit outside any form (their fragment is cached without a token) and
+    submit the page's one form through form= and formaction=, without JavaScript."""
+    user = make_user()
+    for slug in ("alpha", "beta"):
+        grant(user, make_application(slug))
+    sign_in(page, live_server, user)
+    page.goto("/applications/")
+    page.get_by_role("button", name="Descendre ALPHA").click()
+    expect(page).to_have_url(re.compile(r"/applications/#tuile-alpha$"))
+    tiles = page.locator(".portal-tile")
+    expect(tiles.first).to_have_attribute("id", "tuile-beta")
+    page.get_by_role("button", name="Favori : ALPHA").click()
+    expect(page.get_by_role("button", name="Favori : ALPHA")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(tiles.first).to_have_attribute("id", "tuile-alpha")

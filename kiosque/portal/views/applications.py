@@ -12,45 +12,23 @@ from django.views.decorators.http import require_POST
 from kiosque.mfa import levels
 from kiosque.portal.flows import launch, ordering, request_access
 from kiosque.portal.forms import AccessRequestForm, ReplyForm
-from kiosque.portal.models import AccessRequest, Application
-from kiosque.portal.services.access import applications_for, has_access
+from kiosque.portal.models import Application
+from kiosque.portal.services import catalogue
+from kiosque.portal.services.access import has_access
 from kiosque.portal.services.referents import referent_applications
-
-
-def _latest_requests(user) -> dict[int, AccessRequest]:
-    latest = {}
-    for access_request in AccessRequest.objects.filter(user=user).order_by("created_at", "id"):
-        latest[access_request.application_id] = access_request
-    return latest
 
 
 @login_required
 def home(request):
-    mine = applications_for(request.user)
-    mine_ids = {application.pk for application in mine}
-    session_level = levels.session_level(request)
-    for application in mine:
-        # Opening it will ask for a stronger means first (step-up, kiosque.mfa.flows.step_up).
-        application.needs_stronger_means = not levels.at_least(
-            session_level, application.required_level
-        )
-    latest = _latest_requests(request.user)
-    requestable = []
-    for application in Application.objects.filter(is_active=True, requires_request=True):
-        if application.pk not in mine_ids:
-            application.latest_request = latest.get(application.pk)
-            application.awaits_form = bool(
-                application.latest_request
-                and request_access.awaits_form(application.latest_request)
-            )
-            requestable.append(application)
+    page = catalogue.for_user(request.user, levels.session_level(request))
     return render(
         request,
         "portal/home.html",
         {
-            "applications": mine,
-            "requestable": requestable,
-            "requests": sorted(latest.values(), key=lambda r: r.created_at, reverse=True),
+            "applications": page.applications,
+            "requestable": page.requestable,
+            "requests": page.requests,
+            "tiles_key": page.tiles_key,
             "is_referent": referent_applications(request.user).exists(),
         },
     )
@@ -120,7 +98,7 @@ def request_form(request, slug):
         else:
             return redirect("portal:request_thanks", slug=application.slug)
     context["form"] = form
-    context["last_request"] = _latest_requests(request.user).get(application.pk)
+    context["last_request"] = catalogue.latest_requests(request.user).get(application.pk)
     return render(request, "portal/request.html", context)
 
 
