@@ -8,7 +8,11 @@ admin.site.site_header = f"{core_settings.PLATFORM_NAME} — gestion"
 admin.site.site_title = core_settings.PLATFORM_NAME
 admin.site.index_title = "Administration"
 
+# The provider's URLs first: Django tries the patterns in order, and discovery, JWKS and the
+# token endpoints are the most requested paths (relying parties, not browsers); they share no
+# path with the pages, so the order changes no match.
 urlpatterns = [
+    path("", include("kiosque.oidc.urls")),
     path("", include("kiosque.core.urls")),
     path("", include("kiosque.accounts.urls")),
     path("", include("kiosque.mfa.urls")),
@@ -16,7 +20,6 @@ urlpatterns = [
     path("inscription/", include("kiosque.registration.urls")),
     path("annuaire/", include("kiosque.directory.urls")),
     path("applications/", include("kiosque.portal.urls")),
-    path("", include("kiosque.oidc.urls")),
     path("dev/", include("kiosque.mail.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("metrics", metrics_view, name="metrics"),

@@ -34,6 +34,10 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.session.session_key is None:
+            # No session cookie: nobody is signed in and there is no session to end. Checking
+            # the key does not load the session nor resolve the lazy request.user.
+            return self.get_response(request)
         if request.user.is_authenticated:
             reason = sessions.expired(request)
             if reason:

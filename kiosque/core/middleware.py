@@ -108,7 +108,12 @@ class RejectNullBytesMiddleware:
     def _has_null_byte(request) -> bool:
         if "\x00" in request.path:
             return True
-        sources = [request.GET, request.COOKIES]
+        # An empty query string or Cookie header is not parsed: the common GET has neither.
+        sources = []
+        if request.META.get("QUERY_STRING"):
+            sources.append(request.GET)
+        if request.META.get("HTTP_COOKIE"):
+            sources.append(request.COOKIES)
         if request.method == "POST" and request.content_type in (
             "application/x-www-form-urlencoded",
             "multipart/form-data",

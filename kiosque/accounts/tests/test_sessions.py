@@ -152,3 +152,24 @@ def test_session_cookie_ends_with_the_browser_and_the_row_at_the_absolute_limit(
     row = Session.objects.get(session_key=response.cookies[settings.SESSION_COOKIE_NAME].value)
     lifetime = (row.expire_date - timezone.now()).total_seconds()
     assert 12 * 3600 - 60 < lifetime <= 12 * 3600
+
+
+class _UntouchableUser:
+    def __getattr__(self, name):
+        raise AssertionError(f"request.user.{name} read without a session")
+
+
+def test_a_request_without_a_session_cookie_never_resolves_the_user(rf):
+    """No session key, nobody signed in: the timeout check neither loads the session nor
+    resolves request.user (the cost of every cookieless request: discovery, JWKS, probes)."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+
+    from kiosque.accounts.middleware import SessionTimeoutMiddleware
+
+    request = rf.get("/.well-known/openid-configuration")
+    request.session = SessionStore()
+    request.user = _UntouchableUser()
+    response = SessionTimeoutMiddleware(lambda request: HttpResponse("ok"))(request)
+    assert response.content == b"ok"
+    assert not request.session.accessed

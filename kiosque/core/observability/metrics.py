@@ -43,9 +43,18 @@ REQUEST_DURATION = Histogram(
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
+# The histogram's child of each (method, status class), looked up once: `labels()` takes a lock
+# and builds the label tuple, a cost paid on every request otherwise.
+_request_children: dict[tuple[str, int], object] = {}
+
+
 def observe_request(method: str, status: int, seconds: float) -> None:
-    method = method if method in KNOWN_METHODS else "OTHER"
-    REQUEST_DURATION.labels(method=method, status=f"{status // 100}xx").observe(seconds)
+    key = (method if method in KNOWN_METHODS else "OTHER", status // 100)
+    child = _request_children.get(key)
+    if child is None:
+        child = REQUEST_DURATION.labels(method=key[0], status=f"{key[1]}xx")
+        _request_children[key] = child
+    child.observe(seconds)
 
 
 class DatabaseCollector:
