@@ -12,12 +12,13 @@ def redis_cache(throwaway_redis, settings):
     """The Django cache on the throwaway Redis, as production configures it."""
     settings.REDIS_URL = throwaway_redis.url(1)
     caches = {
+        **settings.CACHES,  # the template fragments' alias stays as it is
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": throwaway_redis.url(1),
             "KEY_PREFIX": "kiosque-test",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
     }
     with override_settings(CACHES=caches):
         yield throwaway_redis
