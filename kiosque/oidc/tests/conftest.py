@@ -129,6 +129,20 @@ def authorize(browser, base_url, client: Client, *, scope="openid", extra=None, 
     )
 
 
+def in_process_code(client: Client, user, scope: str = "openid", nonce: str | None = None) -> str:
+    """An authorization code for `user`, asked in-process with Django's test client (a signed-in
+    session with a password + TOTP sign-in): for the tests that count queries."""
+    browser = DjangoClient()
+    browser.force_login(user)
+    session = browser.session
+    session["_kiosque_amr"] = ["password", "totp"]
+    session.save()
+    params = {"response_type": "code", "client_id": client.client_id, "redirect_uri": REDIRECT_URI,
+              "scope": scope, "state": "s", "nonce": nonce or secrets.token_urlsafe(8)}  # fmt: skip
+    answer = browser.get("/oidc/authorize/", params)
+    return parse_qs(urlsplit(answer["Location"]).query)["code"][0]
+
+
 def redirect_params(response) -> dict:
     assert response.status_code == 302, response.text[:500]
     query = parse_qs(urlsplit(response.headers["Location"]).query)

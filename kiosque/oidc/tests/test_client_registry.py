@@ -3,8 +3,6 @@ matters seen by the very next request."""
 
 import base64
 import io
-import secrets
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -13,7 +11,7 @@ from django.test import Client as DjangoClient
 
 from kiosque.oidc.flows import clients
 from kiosque.oidc.models import Client
-from kiosque.oidc.tests.conftest import REDIRECT_URI
+from kiosque.oidc.tests.conftest import REDIRECT_URI, in_process_code
 
 pytestmark = pytest.mark.django_db
 
@@ -48,18 +46,6 @@ def machine(make_client):
     client, secret = make_client(grant_types=["client_credentials"])
     assert client_credentials(client.client_id, secret) == 200
     return client, secret
-
-
-def new_code(client: Client, user) -> str:
-    browser = DjangoClient()
-    browser.force_login(user)
-    session = browser.session
-    session["_kiosque_amr"] = ["password", "totp"]
-    session.save()
-    params = {"response_type": "code", "client_id": client.client_id, "redirect_uri": REDIRECT_URI,
-              "scope": "openid", "state": "s", "nonce": secrets.token_urlsafe(8)}  # fmt: skip
-    answer = browser.get("/oidc/authorize/", params)
-    return parse_qs(urlsplit(answer["Location"]).query)["code"][0]
 
 
 def exchange(client: Client, secret: str, code: str):
@@ -99,8 +85,8 @@ def test_a_deactivated_application_gets_no_token_from_its_code(make_client, make
     client, secret = make_client()
     user = make_user()
     grant(user, client)
-    assert exchange(client, secret, new_code(client, user)).status_code == 200
-    code = new_code(client, user)  # the client is served from the registry
+    assert exchange(client, secret, in_process_code(client, user)).status_code == 200
+    code = in_process_code(client, user)  # the client is served from the registry
     client.application.is_active = False
     client.application.save()
     response = exchange(client, secret, code)
@@ -119,7 +105,7 @@ def test_new_redirect_uris_are_seen_at_once(make_client, make_user, grant):
     client, secret = make_client()
     user = make_user()
     grant(user, client)
-    new_code(client, user)  # the client is served from the registry
+    in_process_code(client, user)  # the client is served from the registry
     clients.set_addresses(client, redirect_uris=["https://elsewhere.example.org/callback"])
     browser = DjangoClient()
     browser.force_login(user)

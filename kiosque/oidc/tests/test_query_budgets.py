@@ -2,14 +2,13 @@
 in any column of the provider's tables."""
 
 import base64
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
 from django.test import Client as DjangoClient
 
 from kiosque.oidc.models import AuthorizationCode, Client, SignIn, Token
-from kiosque.oidc.tests.conftest import REDIRECT_URI
+from kiosque.oidc.tests.conftest import REDIRECT_URI, in_process_code
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +20,7 @@ def issued(settings, tmp_path, make_user, make_client, grant):
     client, secret = make_client()
     user = make_user()
     grant(user, client)
-    browser = DjangoClient()
-    browser.force_login(user)
-    session = browser.session
-    session["_kiosque_amr"] = ["password", "totp"]
-    session.save()
-    params = {"response_type": "code", "client_id": client.client_id, "redirect_uri": REDIRECT_URI,
-              "scope": "openid profile email", "state": "s", "nonce": "n"}  # fmt: skip
-    answer = browser.get("/oidc/authorize/", params)
-    code = parse_qs(urlsplit(answer["Location"]).query)["code"][0]
+    code = in_process_code(client, user, scope="openid profile email", nonce="n")
     basic = base64.b64encode(f"{client.client_id}:{secret}".encode()).decode()
     auth = {"HTTP_AUTHORIZATION": f"Basic {basic}"}
     exchange = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
@@ -68,24 +59,12 @@ def _statements(captured) -> list[str]:
     return [sql for sql in sqls if not sql.upper().startswith(TRANSACTION_CONTROL)]
 
 
-def _new_code(client, user):
-    browser = DjangoClient()
-    browser.force_login(user)
-    session = browser.session
-    session["_kiosque_amr"] = ["password", "totp"]
-    session.save()
-    params = {"response_type": "code", "client_id": client.client_id, "redirect_uri": REDIRECT_URI,
-              "scope": "openid profile email", "state": "s", "nonce": "n2"}  # fmt: skip
-    answer = browser.get("/oidc/authorize/", params)
-    return parse_qs(urlsplit(answer["Location"]).query)["code"][0]
-
-
 def test_code_exchange_takes_four_statements(issued, django_assert_max_num_queries):
     """The code (with its sign-in, user and grant), its claim, the token and the audit event:
     the client comes from the client registry (issue 17: at most 8)."""
     _code, _tokens, auth = issued
     client = Client.objects.get()
-    code = _new_code(client, Token.objects.first().user)
+    code = in_process_code(client, Token.objects.first().user, scope="openid profile email")
     exchange = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
     with django_assert_max_num_queries(4):
         response = DjangoClient().post("/oidc/token/", exchange, **auth)
