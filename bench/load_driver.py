@@ -242,6 +242,11 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
+def tree_cpu_seconds(master: "psutil.Process") -> float:
+    """User + system CPU seconds of a process and its children (gunicorn's master and workers)."""
+    return _cpu([master, *master.children(recursive=True)])
+
+
 class Server:
     """gunicorn (`kiosque serve`) + the mail worker, on the bench database."""
 
@@ -283,14 +288,7 @@ class Server:
         return [master, *master.children(recursive=True)]
 
     def cpu_seconds(self) -> float:
-        total = 0.0
-        for process in self.processes():
-            try:
-                times = process.cpu_times()
-                total += times.user + times.system
-            except psutil.NoSuchProcess:
-                pass
-        return total
+        return tree_cpu_seconds(psutil.Process(self.web.pid))
 
     def database_cpu(self) -> dict[int, float]:
         """CPU seconds of each PostgreSQL backend serving the bench database (same machine)."""

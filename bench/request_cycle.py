@@ -70,6 +70,9 @@ def in_process(requests: int) -> None:
 def over_http(tree: Path, env: dict, args) -> None:
     import psutil
 
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from load_driver import tree_cpu_seconds
+
     port = args.port
     base = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "kiosque", "serve", "--bind", f"127.0.0.1:{port}",
@@ -85,14 +88,7 @@ def over_http(tree: Path, env: dict, args) -> None:
         master = psutil.Process(web.pid)
 
         def cpu():
-            total = 0.0
-            for process in [master, *master.children(recursive=True)]:
-                try:
-                    times = process.cpu_times()
-                    total += times.user + times.system
-                except psutil.NoSuchProcess:
-                    pass
-            return total
+            return tree_cpu_seconds(master)
 
         for path in PATHS:
             subprocess.run(["wrk", "-t1", "-c8", "-d2s", base + path], capture_output=True)
